@@ -1,0 +1,133 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.models import Audience
+
+from .blocks import BodyBlock
+
+
+class HomePage(Page):
+    """The start page: what the labs offer, where they are, the next courses."""
+
+    intro = models.TextField(_("Einleitung"), max_length=500, blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("Inhalt"))
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.LabIndexPage", "cms.CatalogPage", "cms.NewsIndexPage", "cms.StandardPage"]
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+
+    class Meta:
+        verbose_name = _("Startseite")
+
+
+class LabIndexPage(Page):
+    """Lists the labs; each lab page sits below it."""
+
+    intro = models.TextField(_("Einleitung"), blank=True)
+
+    max_count = 1
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["labs.LabPage"]
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("Übersicht der Labore")
+
+
+class CatalogPage(Page):
+    """A catalogue of course offers across all labs, optionally preset to one audience."""
+
+    intro = models.TextField(_("Einleitung"), blank=True)
+    audience = models.CharField(
+        _("Nur für"), max_length=20, choices=Audience.choices, blank=True, help_text=_("Leer: alle Angebote.")
+    )
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("audience")]
+
+    class Meta:
+        verbose_name = _("Kurskatalog")
+
+
+class NewsIndexPage(Page):
+    intro = models.TextField(_("Einleitung"), blank=True)
+
+    max_count = 1
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NewsPage"]
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("Neuigkeiten")
+
+
+class NewsPage(Page):
+    date = models.DateField(_("Datum"))
+    summary = models.TextField(_("Kurz gesagt"), max_length=300)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("Inhalt"))
+
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types = []
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    content_panels = Page.content_panels + [FieldPanel("date"), FieldPanel("summary"), FieldPanel("body")]
+
+    class Meta:
+        verbose_name = _("Meldung")
+        verbose_name_plural = _("Meldungen")
+        ordering = ["-date"]
+
+
+class StandardPage(Page):
+    """A plain page: Impressum, Datenschutz, Erklärung zur Barrierefreiheit, Über uns."""
+
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("Inhalt"))
+
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = ["cms.StandardPage"]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    content_panels = Page.content_panels + [FieldPanel("body")]
+
+    class Meta:
+        verbose_name = _("Inhaltsseite")
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """Contact details and legal pages shown in every page's footer."""
+
+    organisation = models.CharField(_("Träger"), max_length=200, default="Landkreis Hameln-Pyrmont")
+    contact_email = models.EmailField(_("E-Mail"), blank=True)
+    contact_phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    imprint_page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("Impressum")
+    )
+    privacy_page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("Datenschutz")
+    )
+    accessibility_page = models.ForeignKey(
+        Page,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Erklärung zur Barrierefreiheit"),
+    )
+
+    panels = [
+        FieldPanel("organisation"),
+        FieldPanel("contact_email"),
+        FieldPanel("contact_phone"),
+        FieldPanel("imprint_page"),
+        FieldPanel("privacy_page"),
+        FieldPanel("accessibility_page"),
+    ]
+
+    class Meta:
+        verbose_name = _("Angaben der Webseite")

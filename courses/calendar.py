@@ -1,0 +1,48 @@
+"""iCalendar documents for runs: one event per session, with the place and a link to the course."""
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from .models import CourseRun
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", "-//Regionallabore//Kurse//DE")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    return cal
+
+
+def runs_calendar(runs: Iterable[CourseRun], *, name: str) -> bytes:
+    """Every session of the given runs (sessions, course and lab must be prefetched)."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    cal = _calendar(name)
+    stamp = timezone.now()
+    for run in runs:
+        url = settings.SITE_URL + run.course.url if run.course.url else settings.SITE_URL
+        for session in run.sessions.all():
+            event = Event()
+            event.add("uid", f"session-{session.pk}@{host}")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", timezone.localtime(session.start))
+            event.add("dtend", timezone.localtime(session.end))
+            event.add("summary", str(run))
+            event.add("location", session.where)
+            event.add("url", url)
+            event.add("description", f"{run.course.summary}\n\n{url}")
+            if run.status == CourseRun.Status.CANCELLED:
+                event.add("status", "CANCELLED")
+            cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def run_calendar(run: CourseRun) -> bytes:
+    return runs_calendar([run], name=str(run))

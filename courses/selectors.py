@@ -1,0 +1,212 @@
+"""Read queries of the courses app. Each returns what its callers show, without further queries."""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from labs.models import LabPage, LabRole
+
+from .models import Attendance, BadgeAssertion, CoursePage, CourseRun, Enrolment, Session
+
+SEAT_TAKING = (Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED, Enrolment.Status.NOT_COMPLETED)
+
+
+def _waitlist_position():
+    """1-based position of a waitlisted enrolment on its run's waiting list."""
+    ahead = (
+        Enrolment.objects.filter(
+            run=OuterRef("run"),
+            status=Enrolment.Status.WAITLISTED,
+            waitlisted_at__lte=OuterRef("waitlisted_at"),
+        )
+        .order_by()
+        .values("run")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(ahead, output_field=IntegerField())
+
+
+def with_seat_counts(queryset: QuerySet[CourseRun]) -> QuerySet[CourseRun]:
+    """Annotate runs with `seats_taken`, `seats_left`, `waitlist_length`, `first_start` and `last_start`."""
+    return queryset.annotate(
+        seats_taken=Count("enrolments", filter=Q(enrolments__status__in=SEAT_TAKING), distinct=True),
+        waitlist_length=Count(
+            "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED), distinct=True
+        ),
+        first_start=Subquery(Session.objects.filter(run=OuterRef("pk")).order_by("start").values("start")[:1]),
+        last_start=Subquery(Session.objects.filter(run=OuterRef("pk")).order_by("-start").values("start")[:1]),
+    ).annotate(seats_left=Greatest(Value(0), Coalesce("capacity", 0) - Coalesce("seats_taken", 0)))
+
+
+def run_list(*, include_past: bool = False) -> QuerySet[CourseRun]:
+    """Runs with everything a list of runs shows: course, lab, room, sessions and seat counts."""
+    runs = with_seat_counts(CourseRun.objects.all())
+    if not include_past:
+        runs = runs.filter(status=CourseRun.Status.SCHEDULED, last_start__gte=timezone.now())
+    return runs.select_related("course", "lab", "room").prefetch_related("sessions").order_by("first_start", "pk")
+
+
+def runs_for_course(*, course: CoursePage) -> QuerySet[CourseRun]:
+    """The upcoming runs of one course offer, soonest first."""
+    return run_list().filter(course=course)
+
+
+def run_get(*, run_id: int) -> CourseRun:
+    return run_list(include_past=True).get(pk=run_id)
+
+
+def enrolment_list_for_user(*, user) -> QuerySet[Enrolment]:
+    """A person's enrolments with their run, sessions and waiting-list position, newest run first."""
+    return (
+        Enrolment.objects.filter(user=user)
+        .annotate(waitlist_position=_waitlist_position())
+        .select_related("run", "run__course", "run__lab", "run__room")
+        .prefetch_related("run__sessions")
+        .order_by("-created_at")
+    )
+
+
+def waitlist_position(*, enrolment: Enrolment) -> int | None:
+    if enrolment.status != Enrolment.Status.WAITLISTED:
+        return None
+    return (
+        Enrolment.objects.filter(
+            run_id=enrolment.run_id,
+            status=Enrolment.Status.WAITLISTED,
+            waitlisted_at__lte=enrolment.waitlisted_at,
+        ).count()
+    )
+
+
+def user_is_lab_manager(*, user, lab_id: int) -> bool:
+    if user.is_superuser:
+        return True
+    return LabRole.objects.filter(user=user, lab_id=lab_id, role=LabRole.Role.MANAGER).exists()
+
+
+def user_can_teach(*, user, run: CourseRun) -> bool:
+    """Trainers of the run, managers of its lab and superusers may take attendance and close it."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return run.trainers.filter(pk=user.pk).exists() or user_is_lab_manager(user=user, lab_id=run.lab_id)
+
+
+def runs_taught_by(*, user, include_past: bool = True) -> QuerySet[CourseRun]:
+    """The runs a person teaches or manages, soonest first."""
+    runs = run_list(include_past=include_past)
+    if user.is_superuser:
+        return runs
+    managed_labs = LabRole.objects.filter(user=user, role=LabRole.Role.MANAGER).values("lab_id")
+    return runs.filter(Q(trainers=user) | Q(lab_id__in=managed_labs)).distinct()
+
+
+def session_attendance(*, session: Session) -> list[dict]:
+    """One row per participant holding a seat in the session's run, with the recorded status or None."""
+    recorded = Attendance.objects.filter(session=session, enrolment=OuterRef("pk")).values("status")[:1]
+    enrolments = (
+        Enrolment.objects.filter(run_id=session.run_id, status__in=SEAT_TAKING)
+        .select_related("user")
+        .annotate(attendance_status=Subquery(recorded))
+        .order_by("user__full_name", "user__email")
+    )
+    return [
+        {"enrolment": e.pk, "participant": e.user.get_full_name(), "status": e.attendance_status, "obj": e}
+        for e in enrolments
+    ]
+
+
+def present_counts(*, run: CourseRun) -> dict[int, int]:
+    """How many sessions of the run each enrolment attended, by enrolment id."""
+    rows = (
+        Attendance.objects.filter(session__run=run, status=Attendance.Status.PRESENT)
+        .values("enrolment_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["enrolment_id"]: row["n"] for row in rows}
+
+
+def user_has_active_enrolment(*, user, run: CourseRun) -> bool:
+    return Enrolment.objects.filter(user=user, run=run).exclude(status=Enrolment.Status.CANCELLED).exists()
+
+
+def badge_assertions_for_user(*, user) -> QuerySet[BadgeAssertion]:
+    return (
+        BadgeAssertion.objects.filter(enrolment__user=user, revoked=False)
+        .select_related("badge_class", "badge_class__course", "enrolment__run")
+        .order_by("-issued_on")
+    )
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """What a person can narrow the catalogue by; empty values mean "any"."""
+
+    audience: str = ""
+    topic: str = ""
+    lab: str = ""  # lab page slug
+    municipality: str = ""  # municipality slug
+    level: int | None = None
+    format: str = ""
+    competence: str = ""  # DigComp code, e.g. "2.1"
+    q: str = ""
+    has_upcoming_runs: bool = False
+
+
+def courses_for_catalogue(*, filters: CatalogueFilters = CatalogueFilters()) -> QuerySet[CoursePage]:
+    """Published course offers matching the filters, with their lab, municipality, competences and
+    the number of upcoming runs, soonest next date first."""
+    now = timezone.now()
+    upcoming = CourseRun.objects.filter(
+        course=OuterRef("pk"), status=CourseRun.Status.SCHEDULED, sessions__start__gte=now
+    )
+    courses = CoursePage.objects.live().public()
+    if filters.audience:
+        courses = courses.filter(audience=filters.audience)
+    if filters.topic:
+        courses = courses.filter(topic=filters.topic)
+    if filters.level:
+        courses = courses.filter(level=filters.level)
+    if filters.format:
+        courses = courses.filter(format=filters.format)
+    if filters.competence:
+        courses = courses.filter(competences__code=filters.competence)
+    if filters.lab:
+        lab = LabPage.objects.filter(slug=filters.lab).first()
+        courses = courses.child_of(lab) if lab else courses.none()
+    if filters.municipality:
+        labs = LabPage.objects.filter(municipality__slug=filters.municipality)
+        courses = courses.filter(path__regex=_child_path_regex(labs)) if labs else courses.none()
+    if filters.q:
+        words = filters.q.split()
+        for word in words[:8]:
+            courses = courses.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    courses = courses.annotate(
+        next_start=Subquery(
+            Session.objects.filter(
+                run__course=OuterRef("pk"), run__status=CourseRun.Status.SCHEDULED, start__gte=now
+            )
+            .order_by("start")
+            .values("start")[:1]
+        ),
+        upcoming_runs=Subquery(
+            upcoming.order_by().values("course").annotate(n=Count("pk", distinct=True)).values("n")
+        ),
+    )
+    if filters.has_upcoming_runs:
+        courses = courses.filter(next_start__isnull=False)
+    return courses.distinct().prefetch_related("competences").order_by(F("next_start").asc(nulls_last=True), "title")
+
+
+def _child_path_regex(labs) -> str:
+    paths = [re.escape(lab.path) for lab in labs]
+    return r"^(" + "|".join(paths) + r")[0-9A-Z]{4}$"
+
+
+def lab_for_course(*, course: CoursePage) -> LabPage:
+    return LabPage.objects.select_related("municipality").get(pk=course.get_parent().pk)

@@ -1,0 +1,244 @@
+"""State changes of the courses app. Each function checks permission first and runs in one transaction.
+
+Seats are scarce: only `enrolment_create`, `enrolment_cancel` and `run_close` change who holds one,
+and each of them locks the run row first (`_lock_run`), so seat counts are always read under that lock.
+"""
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import tasks
+from .exceptions import (
+    AlreadyEnrolled,
+    AttendanceInvalid,
+    EnrolmentClosed,
+    NotAllowed,
+    NotCancellable,
+    RunAlreadyClosed,
+    RunNotFinished,
+)
+from .models import Attendance, BadgeAssertion, BadgeClass, CoursePage, CourseRun, Enrolment, Session
+from .selectors import SEAT_TAKING, present_counts, user_can_teach, user_is_lab_manager
+from .signals import enrolment_completed
+
+
+def _lock_run(run: CourseRun) -> CourseRun:
+    """Lock the run's row for the rest of the transaction (PostgreSQL); SQLite locks the whole database."""
+    return CourseRun.objects.select_for_update().get(pk=run.pk)
+
+
+def enrolment_closed_reason(*, run: CourseRun, now=None) -> str | None:
+    """Why nobody can enrol in the run now, or None when enrolment is open."""
+    now = now or timezone.now()
+    if run.status == CourseRun.Status.CANCELLED:
+        return _("Dieser Kurs wurde abgesagt.")
+    if run.status == CourseRun.Status.CLOSED:
+        return _("Dieser Kurs ist bereits vorbei.")
+    first = run.sessions.order_by("start").first()
+    if first is None:
+        return _("Für diesen Kurs stehen noch keine Termine fest.")
+    closes_at = run.enrolment_closes_at or first.start
+    if now >= closes_at:
+        if now >= first.start:
+            return _("Dieser Kurs hat schon begonnen.")
+        return _("Die Anmeldefrist für diesen Kurs ist abgelaufen.")
+    return None
+
+
+def enrolment_create(*, run: CourseRun, user) -> Enrolment:
+    """Give the person a seat if one is free, else a place at the end of the waiting list."""
+    if not user.is_authenticated or not user.is_active:
+        raise NotAllowed()
+    with transaction.atomic():
+        run = _lock_run(run)
+        reason = enrolment_closed_reason(run=run)
+        if reason:
+            raise EnrolmentClosed(reason)
+        if Enrolment.objects.filter(run=run, user=user).exclude(status=Enrolment.Status.CANCELLED).exists():
+            raise AlreadyEnrolled()
+        now = timezone.now()
+        taken = Enrolment.objects.filter(run=run, status__in=SEAT_TAKING).count()
+        if taken < run.capacity:
+            fields = {"status": Enrolment.Status.CONFIRMED, "confirmed_at": now}
+        else:
+            fields = {"status": Enrolment.Status.WAITLISTED, "waitlisted_at": now}
+        try:
+            with transaction.atomic():
+                enrolment = Enrolment.objects.create(run=run, user=user, **fields)
+        except IntegrityError as exc:
+            raise AlreadyEnrolled() from exc
+        transaction.on_commit(lambda: tasks.send_enrolment_confirmation.delay(enrolment.pk))
+    return enrolment
+
+
+def _can_manage_enrolment(*, enrolment: Enrolment, by) -> bool:
+    return enrolment.user_id == by.pk or user_is_lab_manager(user=by, lab_id=enrolment.run.lab_id)
+
+
+def enrolment_cancel(*, enrolment: Enrolment, by) -> Enrolment:
+    """Cancel a seat or waiting-list place; a freed seat goes to the first person waiting, who is told."""
+    if not by.is_authenticated or not _can_manage_enrolment(enrolment=enrolment, by=by):
+        raise NotAllowed()
+    with transaction.atomic():
+        run = _lock_run(enrolment.run)
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.status not in Enrolment.ACTIVE or run.status != CourseRun.Status.SCHEDULED:
+            raise NotCancellable()
+        last = run.sessions.order_by("-start").first()
+        if last is not None and last.start <= timezone.now():
+            raise NotCancellable(_("Der Kurs hat schon stattgefunden."))
+        freed_seat = enrolment.status == Enrolment.Status.CONFIRMED
+        enrolment.status = Enrolment.Status.CANCELLED
+        enrolment.cancelled_at = timezone.now()
+        enrolment.save(update_fields=["status", "cancelled_at"])
+        if freed_seat:
+            _promote_waiting(run=run)
+    return enrolment
+
+
+def _promote_waiting(*, run: CourseRun) -> list[Enrolment]:
+    """Fill free seats from the front of the waiting list. Call only with the run locked."""
+    free = run.capacity - Enrolment.objects.filter(run=run, status__in=SEAT_TAKING).count()
+    if free <= 0:
+        return []
+    promoted = list(
+        Enrolment.objects.filter(run=run, status=Enrolment.Status.WAITLISTED).order_by("waitlisted_at", "pk")[:free]
+    )
+    now = timezone.now()
+    for enrolment in promoted:
+        enrolment.status = Enrolment.Status.CONFIRMED
+        enrolment.confirmed_at = now
+        enrolment.save(update_fields=["status", "confirmed_at"])
+        transaction.on_commit(lambda pk=enrolment.pk: tasks.send_waitlist_promotion.delay(pk))
+    return promoted
+
+
+@dataclass(frozen=True)
+class AttendanceEntry:
+    enrolment_id: int
+    status: str | None  # None clears what was recorded
+
+
+def attendance_record(*, session: Session, entries: Iterable[AttendanceEntry], by) -> list[Attendance]:
+    """Record who came to a session. Only trainers of the run and managers of its lab may; all or nothing."""
+    run = session.run
+    if not user_can_teach(user=by, run=run):
+        raise NotAllowed()
+    entries = list(entries)
+    if run.status != CourseRun.Status.SCHEDULED:
+        raise AttendanceInvalid(_("Der Kurs ist abgeschlossen; die Anwesenheit lässt sich nicht mehr ändern."))
+    valid_statuses = set(Attendance.Status.values)
+    seen = set()
+    for entry in entries:
+        if entry.status is not None and entry.status not in valid_statuses:
+            raise AttendanceInvalid(_("Unbekannter Wert „%(status)s“.") % {"status": entry.status})
+        if entry.enrolment_id in seen:
+            raise AttendanceInvalid(_("Eine Person steht zweimal in der Liste."))
+        seen.add(entry.enrolment_id)
+    holding_seat = set(
+        Enrolment.objects.filter(run=run, status=Enrolment.Status.CONFIRMED, pk__in=seen).values_list("pk", flat=True)
+    )
+    if seen - holding_seat:
+        raise AttendanceInvalid(_("Die Liste enthält Personen, die keinen Platz in diesem Kurs haben."))
+    saved = []
+    with transaction.atomic():
+        for entry in entries:
+            if entry.status is None:
+                Attendance.objects.filter(session=session, enrolment_id=entry.enrolment_id).delete()
+                continue
+            attendance, _created = Attendance.objects.update_or_create(
+                session=session,
+                enrolment_id=entry.enrolment_id,
+                defaults={"status": entry.status, "recorded_by": by},
+            )
+            saved.append(attendance)
+    return saved
+
+
+def attendance_met(*, attended: int, sessions: int, rule_percent: int) -> bool:
+    """Whether attending `attended` of `sessions` meets a rule of `rule_percent` per cent."""
+    return sessions > 0 and attended * 100 >= rule_percent * sessions
+
+
+def badge_class_for_course(*, course: CoursePage) -> BadgeClass:
+    badge_class, _created = BadgeClass.objects.get_or_create(
+        course=course,
+        defaults={
+            "name": course.title,
+            "description": course.summary or course.title,
+            "criteria": _("Teilnahme an mindestens %(percent)s %% der Termine des Kurses „%(title)s“.")
+            % {"percent": course.attendance_rule_percent, "title": course.title},
+        },
+    )
+    return badge_class
+
+
+def badge_award(*, enrolment: Enrolment, badge_class: BadgeClass) -> BadgeAssertion:
+    """Award the badge for a completed enrolment; awarding twice returns the first assertion."""
+    salt = secrets.token_hex(8)
+    digest = hashlib.sha256((enrolment.user.email.lower() + salt).encode()).hexdigest()
+    assertion, _created = BadgeAssertion.objects.get_or_create(
+        enrolment=enrolment,
+        defaults={
+            "badge_class": badge_class,
+            "recipient_hash": f"sha256${digest}",
+            "salt": salt,
+            "issued_on": enrolment.completed_at or timezone.now(),
+        },
+    )
+    return assertion
+
+
+@dataclass(frozen=True)
+class RunCloseResult:
+    completed: list[Enrolment]
+    not_completed: list[Enrolment]
+
+
+def run_close(*, run: CourseRun, by) -> RunCloseResult:
+    """Close a run after its last session: who met the attendance rule completes, gets the badge and a certificate."""
+    if not user_can_teach(user=by, run=run):
+        raise NotAllowed()
+    with transaction.atomic():
+        run = _lock_run(run)
+        if run.status == CourseRun.Status.CLOSED:
+            raise RunAlreadyClosed()
+        if run.status == CourseRun.Status.CANCELLED:
+            raise RunAlreadyClosed(_("Dieser Kurs wurde abgesagt."))
+        sessions = list(run.sessions.order_by("start"))
+        now = timezone.now()
+        if not sessions or sessions[-1].start > now:
+            raise RunNotFinished()
+        course = run.course
+        rule = course.attendance_rule_percent
+        attended = present_counts(run=run)
+        badge_class = badge_class_for_course(course=course)
+        completed, not_completed = [], []
+        for enrolment in Enrolment.objects.filter(run=run, status=Enrolment.Status.CONFIRMED).select_related("user"):
+            if attendance_met(attended=attended.get(enrolment.pk, 0), sessions=len(sessions), rule_percent=rule):
+                enrolment.status = Enrolment.Status.COMPLETED
+                enrolment.completed_at = now
+                completed.append(enrolment)
+            else:
+                enrolment.status = Enrolment.Status.NOT_COMPLETED
+                not_completed.append(enrolment)
+            enrolment.save(update_fields=["status", "completed_at"])
+        for enrolment in completed:
+            badge_award(enrolment=enrolment, badge_class=badge_class)
+        Enrolment.objects.filter(run=run, status=Enrolment.Status.WAITLISTED).update(
+            status=Enrolment.Status.CANCELLED, cancelled_at=now
+        )
+        run.status = CourseRun.Status.CLOSED
+        run.closed_at = now
+        run.save(update_fields=["status", "closed_at"])
+        for enrolment in completed:
+            transaction.on_commit(
+                lambda e=enrolment: enrolment_completed.send(sender=Enrolment, enrolment=e)
+            )
+    return RunCloseResult(completed=completed, not_completed=not_completed)

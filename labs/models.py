@@ -1,0 +1,118 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class Municipality(models.Model):
+    """One of the district's towns and municipalities (loaded from labs/data/district-places.json)."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(_("Kurzname"), unique=True)
+    ags = models.CharField(_("Gemeindeschlüssel"), max_length=8, unique=True)
+    postcodes = models.JSONField(_("Postleitzahlen"), default=list)
+    latitude = models.FloatField(_("Breitengrad"), null=True, blank=True)
+    longitude = models.FloatField(_("Längengrad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Gemeinde")
+        verbose_name_plural = _("Gemeinden")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LabPage(Page):
+    """A regional lab: where it is, how to get there, who runs it. Its course offers are its children."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="labs", verbose_name=_("Gemeinde")
+    )
+    intro = models.TextField(_("Kurzbeschreibung"), max_length=400, blank=True)
+    body = RichTextField(_("Beschreibung"), blank=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    postcode = models.CharField(_("Postleitzahl"), max_length=5, blank=True)
+    town = models.CharField(_("Ort"), max_length=100, blank=True)
+    latitude = models.FloatField(_("Breitengrad"), null=True, blank=True)
+    longitude = models.FloatField(_("Längengrad"), null=True, blank=True)
+    opening_hours = models.TextField(_("Öffnungszeiten"), blank=True)
+    accessibility = models.TextField(
+        _("Barrierefreiheit"), blank=True, help_text=_("Zugang, Aufzug, WC, Parkplätze, Anfahrt mit Bus.")
+    )
+    contact_email = models.EmailField(_("E-Mail"), blank=True)
+    contact_phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+
+    parent_page_types = ["cms.LabIndexPage"]
+    subpage_types = ["courses.CoursePage"]
+
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("municipality"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("street"),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("town")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading=_("Adresse"),
+        ),
+        FieldPanel("opening_hours"),
+        FieldPanel("accessibility"),
+        FieldRowPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")], heading=_("Kontakt")),
+    ]
+
+    class Meta:
+        verbose_name = _("Labor")
+        verbose_name_plural = _("Labore")
+
+    @property
+    def address(self) -> str:
+        return ", ".join(part for part in [self.street, f"{self.postcode} {self.town}".strip()] if part)
+
+
+class Room(models.Model):
+    """A room of a lab in which runs take place."""
+
+    lab = models.ForeignKey(LabPage, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("Labor"))
+    name = models.CharField(_("Name"), max_length=100)
+    capacity = models.PositiveSmallIntegerField(_("Plätze"))
+    step_free = models.BooleanField(_("stufenlos erreichbar"), default=True)
+    equipment = models.TextField(_("Ausstattung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Raum")
+        verbose_name_plural = _("Räume")
+        ordering = ["lab__title", "name"]
+        constraints = [models.UniqueConstraint(fields=["lab", "name"], name="labs_room_unique_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.lab.title})"
+
+
+class LabRole(models.Model):
+    """A person's role at one lab: managers schedule runs and see reports, trainers teach."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Laborleitung")
+        TRAINER = "trainer", _("Kursleitung")
+
+    lab = models.ForeignKey(LabPage, on_delete=models.CASCADE, related_name="roles", verbose_name=_("Labor"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_roles", verbose_name=_("Person")
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("Rolle im Labor")
+        verbose_name_plural = _("Rollen im Labor")
+        constraints = [models.UniqueConstraint(fields=["lab", "user", "role"], name="labs_role_unique")]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.lab.title}"

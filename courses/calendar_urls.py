@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import calendar_views as views
+
 app_name = "calendar"
 
-urlpatterns = []
+urlpatterns = [
+    path("runs/<int:run_id>.ics", views.run_calendar_view, name="run"),
+    path("labs/<slug:slug>.ics", views.lab_calendar_view, name="lab"),
+]

@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import trainer_views as views
+
 app_name = "trainer"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("termine/<int:run_id>/", views.run_detail_view, name="run_detail"),
+    path("treffen/<int:session_id>/anwesenheit/", views.session_attendance_view, name="session_attendance"),
+    path("termine/<int:run_id>/abschliessen/", views.run_close_view, name="run_close"),
+]

@@ -5,7 +5,11 @@ from .models import Certificate
 
 def certificates_for_user(*, user) -> QuerySet[Certificate]:
     """A person's certificates, newest first."""
-    return Certificate.objects.filter(enrolment__user=user).select_related("enrolment__run").order_by("-issued_at")
+    return (
+        Certificate.objects.filter(enrolment__user=user)
+        .select_related("enrolment__run")
+        .order_by("-issued_at")
+    )
 
 
 def certificate_by_code(*, code: str) -> Certificate | None:

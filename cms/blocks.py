@@ -16,7 +16,9 @@ class CalloutBlock(blocks.StructBlock):
 
 
 class BodyBlock(blocks.StreamBlock):
-    heading = blocks.CharBlock(label=_("Zwischenüberschrift"), form_classname="title", template="cms/blocks/heading.html")
+    heading = blocks.CharBlock(
+        label=_("Zwischenüberschrift"), form_classname="title", template="cms/blocks/heading.html"
+    )
     paragraph = blocks.RichTextBlock(label=_("Absatz"), features=["bold", "italic", "link", "ol", "ul"])
     image = ImageBlock(label=_("Bild"))
     callout = CalloutBlock()

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -109,7 +109,12 @@ class SiteSettings(BaseSiteSetting):
         Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("Impressum")
     )
     privacy_page = models.ForeignKey(
-        Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("Datenschutz")
+        Page,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Datenschutz"),
     )
     accessibility_page = models.ForeignKey(
         Page,

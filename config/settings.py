@@ -12,7 +12,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 # The default is for development and tests only; `check --deploy` flags it in production.
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-development-only-key-set-SECRET_KEY-in-production")
+SECRET_KEY = env.str(
+    "SECRET_KEY", default="django-insecure-development-only-key-set-SECRET_KEY-in-production"
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
@@ -175,7 +177,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Regionallabore API",
-    "DESCRIPTION": "Kursangebote, Termine, Anmeldungen, Anwesenheit, Zertifikate und Badges der Regionallabore.",
+    "DESCRIPTION": "Kursangebote, Termine, Anmeldungen, Anwesenheit, Zertifikate und Badges.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

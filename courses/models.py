@@ -75,7 +75,9 @@ class CoursePage(Page):
 
     summary = models.TextField(_("Kurz gesagt"), max_length=300, help_text=_("Ein bis zwei einfache Sätze."))
     body = RichTextField(_("Beschreibung"), blank=True)
-    audience = models.CharField(_("Für wen"), max_length=20, choices=Audience.choices, default=Audience.CITIZENS)
+    audience = models.CharField(
+        _("Für wen"), max_length=20, choices=Audience.choices, default=Audience.CITIZENS
+    )
     topic = models.CharField(_("Thema"), max_length=20, choices=Topic.choices, default=Topic.BASICS)
     format = models.CharField(_("Form"), max_length=20, choices=Format.choices, default=Format.IN_PERSON)
     level = models.PositiveSmallIntegerField(_("Niveau"), choices=Level.choices, default=Level.L1)
@@ -151,7 +153,10 @@ class CourseRun(ClusterableModel):
         Room, on_delete=models.PROTECT, null=True, blank=True, related_name="runs", verbose_name=_("Raum")
     )
     venue_name = models.CharField(
-        _("Anderer Ort"), max_length=150, blank=True, help_text=_("Nur wenn der Kurs nicht im Labor stattfindet.")
+        _("Anderer Ort"),
+        max_length=150,
+        blank=True,
+        help_text=_("Nur wenn der Kurs nicht im Labor stattfindet."),
     )
     venue_address = models.CharField(_("Adresse des Orts"), max_length=200, blank=True)
     trainers = models.ManyToManyField(
@@ -216,11 +221,16 @@ class CourseRun(ClusterableModel):
 class Session(models.Model):
     """One meeting of a run."""
 
-    run = ParentalKey(CourseRun, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("Kurstermin"))
+    run = ParentalKey(
+        CourseRun, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("Kurstermin")
+    )
     start = models.DateTimeField(_("Beginn"))
     end = models.DateTimeField(_("Ende"))
     location = models.CharField(
-        _("Abweichender Ort"), max_length=200, blank=True, help_text=_("Nur wenn dieses Treffen woanders ist.")
+        _("Abweichender Ort"),
+        max_length=200,
+        blank=True,
+        help_text=_("Nur wenn dieses Treffen woanders ist."),
     )
 
     panels = [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("location")]
@@ -229,7 +239,9 @@ class Session(models.Model):
         verbose_name = _("Termin")
         verbose_name_plural = _("Termine")
         ordering = ["start"]
-        constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="session_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="session_ends_after_start")
+        ]
 
     def __str__(self):
         return f"{self.run} – {self.start:%d.%m.%Y %H:%M}"
@@ -256,9 +268,14 @@ class Enrolment(models.Model):
 
     ACTIVE = (Status.CONFIRMED, Status.WAITLISTED)
 
-    run = models.ForeignKey(CourseRun, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("Kurstermin"))
+    run = models.ForeignKey(
+        CourseRun, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("Kurstermin")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("Person")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        verbose_name=_("Person"),
     )
     status = models.CharField(_("Stand"), max_length=20, choices=Status.choices)
     created_at = models.DateTimeField(_("angemeldet am"), auto_now_add=True)
@@ -307,6 +324,9 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_one_per_session")
         ]
+
+    def __str__(self):
+        return f"{self.session} – {self.enrolment.user}: {self.get_status_display()}"
 
 
 class BadgeClass(models.Model):

@@ -37,8 +37,12 @@ def with_seat_counts(queryset: QuerySet[CourseRun]) -> QuerySet[CourseRun]:
         waitlist_length=Count(
             "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED), distinct=True
         ),
-        first_start=Subquery(Session.objects.filter(run=OuterRef("pk")).order_by("start").values("start")[:1]),
-        last_start=Subquery(Session.objects.filter(run=OuterRef("pk")).order_by("-start").values("start")[:1]),
+        first_start=Subquery(
+            Session.objects.filter(run=OuterRef("pk")).order_by("start").values("start")[:1]
+        ),
+        last_start=Subquery(
+            Session.objects.filter(run=OuterRef("pk")).order_by("-start").values("start")[:1]
+        ),
     ).annotate(seats_left=Greatest(Value(0), Coalesce("capacity", 0) - Coalesce("seats_taken", 0)))
 
 
@@ -47,7 +51,11 @@ def run_list(*, include_past: bool = False) -> QuerySet[CourseRun]:
     runs = with_seat_counts(CourseRun.objects.all())
     if not include_past:
         runs = runs.filter(status=CourseRun.Status.SCHEDULED, last_start__gte=timezone.now())
-    return runs.select_related("course", "lab", "room").prefetch_related("sessions").order_by("first_start", "pk")
+    return (
+        runs.select_related("course", "lab", "room")
+        .prefetch_related("sessions")
+        .order_by("first_start", "pk")
+    )
 
 
 def runs_for_course(*, course: CoursePage) -> QuerySet[CourseRun]:
@@ -73,13 +81,11 @@ def enrolment_list_for_user(*, user) -> QuerySet[Enrolment]:
 def waitlist_position(*, enrolment: Enrolment) -> int | None:
     if enrolment.status != Enrolment.Status.WAITLISTED:
         return None
-    return (
-        Enrolment.objects.filter(
-            run_id=enrolment.run_id,
-            status=Enrolment.Status.WAITLISTED,
-            waitlisted_at__lte=enrolment.waitlisted_at,
-        ).count()
-    )
+    return Enrolment.objects.filter(
+        run_id=enrolment.run_id,
+        status=Enrolment.Status.WAITLISTED,
+        waitlisted_at__lte=enrolment.waitlisted_at,
+    ).count()
 
 
 def user_is_lab_manager(*, user, lab_id: int) -> bool:
@@ -200,7 +206,11 @@ def courses_for_catalogue(*, filters: CatalogueFilters = CatalogueFilters()) -> 
     )
     if filters.has_upcoming_runs:
         courses = courses.filter(next_start__isnull=False)
-    return courses.distinct().prefetch_related("competences").order_by(F("next_start").asc(nulls_last=True), "title")
+    return (
+        courses.distinct()
+        .prefetch_related("competences")
+        .order_by(F("next_start").asc(nulls_last=True), "title")
+    )
 
 
 def _child_path_regex(labs) -> str:

@@ -108,7 +108,9 @@ def _promote_waiting(*, run: CourseRun) -> list[Enrolment]:
     if free <= 0:
         return []
     promoted = list(
-        Enrolment.objects.filter(run=run, status=Enrolment.Status.WAITLISTED).order_by("waitlisted_at", "pk")[:free]
+        Enrolment.objects.filter(run=run, status=Enrolment.Status.WAITLISTED).order_by("waitlisted_at", "pk")[
+            :free
+        ]
     )
     now = timezone.now()
     for enrolment in promoted:
@@ -132,7 +134,9 @@ def attendance_record(*, session: Session, entries: Iterable[AttendanceEntry], b
         raise NotAllowed()
     entries = list(entries)
     if run.status != CourseRun.Status.SCHEDULED:
-        raise AttendanceInvalid(_("Der Kurs ist abgeschlossen; die Anwesenheit lässt sich nicht mehr ändern."))
+        raise AttendanceInvalid(
+            _("Der Kurs ist abgeschlossen; die Anwesenheit lässt sich nicht mehr ändern.")
+        )
     valid_statuses = set(Attendance.Status.values)
     seen = set()
     for entry in entries:
@@ -142,7 +146,9 @@ def attendance_record(*, session: Session, entries: Iterable[AttendanceEntry], b
             raise AttendanceInvalid(_("Eine Person steht zweimal in der Liste."))
         seen.add(entry.enrolment_id)
     holding_seat = set(
-        Enrolment.objects.filter(run=run, status=Enrolment.Status.CONFIRMED, pk__in=seen).values_list("pk", flat=True)
+        Enrolment.objects.filter(run=run, status=Enrolment.Status.CONFIRMED, pk__in=seen).values_list(
+            "pk", flat=True
+        )
     )
     if seen - holding_seat:
         raise AttendanceInvalid(_("Die Liste enthält Personen, die keinen Platz in diesem Kurs haben."))
@@ -202,7 +208,10 @@ class RunCloseResult:
 
 
 def run_close(*, run: CourseRun, by) -> RunCloseResult:
-    """Close a run after its last session: who met the attendance rule completes, gets the badge and a certificate."""
+    """Close a run after its last session.
+
+    Who met the attendance rule completes, is awarded the badge and gets a certificate (via a signal).
+    """
     if not user_can_teach(user=by, run=run):
         raise NotAllowed()
     with transaction.atomic():
@@ -220,8 +229,12 @@ def run_close(*, run: CourseRun, by) -> RunCloseResult:
         attended = present_counts(run=run)
         badge_class = badge_class_for_course(course=course)
         completed, not_completed = [], []
-        for enrolment in Enrolment.objects.filter(run=run, status=Enrolment.Status.CONFIRMED).select_related("user"):
-            if attendance_met(attended=attended.get(enrolment.pk, 0), sessions=len(sessions), rule_percent=rule):
+        for enrolment in Enrolment.objects.filter(run=run, status=Enrolment.Status.CONFIRMED).select_related(
+            "user"
+        ):
+            if attendance_met(
+                attended=attended.get(enrolment.pk, 0), sessions=len(sessions), rule_percent=rule
+            ):
                 enrolment.status = Enrolment.Status.COMPLETED
                 enrolment.completed_at = now
                 completed.append(enrolment)
@@ -238,7 +251,5 @@ def run_close(*, run: CourseRun, by) -> RunCloseResult:
         run.closed_at = now
         run.save(update_fields=["status", "closed_at"])
         for enrolment in completed:
-            transaction.on_commit(
-                lambda e=enrolment: enrolment_completed.send(sender=Enrolment, enrolment=e)
-            )
+            transaction.on_commit(lambda e=enrolment: enrolment_completed.send(sender=Enrolment, enrolment=e))
     return RunCloseResult(completed=completed, not_completed=not_completed)

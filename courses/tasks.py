@@ -31,7 +31,9 @@ def _send(*, enrolment: Enrolment, template: str, subject: str, with_calendar: b
             "site_url": settings.SITE_URL,
         }
         body = render_to_string(template, context)
-        message = EmailMessage(subject=str(subject) % {"course": enrolment.run}, body=body, to=[enrolment.user.email])
+        message = EmailMessage(
+            subject=str(subject) % {"course": enrolment.run}, body=body, to=[enrolment.user.email]
+        )
         if with_calendar:
             message.attach(f"kurs-{enrolment.run_id}.ics", run_calendar(enrolment.run), "text/calendar")
         message.send()

@@ -65,7 +65,9 @@ def make_lab(title: str | None = None, municipality: str = "hameln", **fields) -
 def make_course(lab: LabPage | None = None, title: str | None = None, **fields) -> CoursePage:
     lab = lab or make_lab()
     title = title or f"Kurs {factory.Faker._get_faker().unique.word()}"
-    course = CoursePage(title=title, slug=slugify(title), summary=f"{title} in einfachen Schritten.", **fields)
+    course = CoursePage(
+        title=title, slug=slugify(title), summary=f"{title} in einfachen Schritten.", **fields
+    )
     return lab.add_child(instance=course)
 
 

@@ -37,5 +37,10 @@ class Certificate(models.Model):
         return f"{self.code} – {self.participant_name} – {self.course_title}"
 
     @property
+    def display_code(self) -> str:
+        """The code as printed and typed: groups of four, e.g. "K7QM-3XRT-9HVD"."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+    @property
     def is_valid(self) -> bool:
         return self.status == self.Status.VALID

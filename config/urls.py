@@ -22,6 +22,7 @@ urlpatterns = [
     path("badges/", include("courses.badge_urls")),
     path("calendar/", include("courses.calendar_urls")),
     path("", include("certificates.urls")),
+    path("suche/", include("cms.urls")),
 ]
 
 if settings.DEBUG:

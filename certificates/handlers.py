@@ -1,1 +1,14 @@
+"""Reactions to course events: a completed enrolment gets its certificate, made by the worker."""
 
+from django.db import transaction
+from django.dispatch import receiver
+
+from courses.signals import enrolment_completed
+
+from . import tasks
+
+
+@receiver(enrolment_completed, dispatch_uid="certificates.queue_certificate")
+def queue_certificate(sender, enrolment, **kwargs):
+    # on_commit runs at once outside a transaction and after the commit inside one.
+    transaction.on_commit(lambda: tasks.issue_certificate.delay(enrolment.pk))

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Enrolment
+from courses.models import Enrolment, Level
 
 
 class Certificate(models.Model):
@@ -22,11 +24,23 @@ class Certificate(models.Model):
     first_session = models.DateField(_("von"))
     last_session = models.DateField(_("bis"))
     hours = models.DecimalField(_("Stunden"), max_digits=5, decimal_places=1)
+    level = models.PositiveSmallIntegerField(_("Niveau (DigComp)"), null=True, blank=True)
     issued_at = models.DateTimeField(_("ausgestellt am"))
     status = models.CharField(_("Stand"), max_length=10, choices=Status.choices, default=Status.VALID)
     revoked_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
     revocation_reason = models.CharField(_("Grund des Widerrufs"), max_length=200, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("widerrufen von"),
+        editable=False,
+    )
+    # Path inside PRIVATE_STORAGE_ROOT; the file is served only through the access-checked view.
     pdf = models.CharField(_("PDF-Datei"), max_length=200, blank=True, editable=False)
+    notified_at = models.DateTimeField(_("Nachricht verschickt am"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Zertifikat")
@@ -36,6 +50,9 @@ class Certificate(models.Model):
     def __str__(self):
         return f"{self.code} – {self.participant_name} – {self.course_title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("certificates:verify", args=[self.code])
+
     @property
     def display_code(self) -> str:
         """The code as printed and typed: groups of four, e.g. "K7QM-3XRT-9HVD"."""
@@ -44,3 +61,16 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.status == self.Status.VALID
+
+    @property
+    def level_label(self) -> str:
+        return Level(self.level).label if self.level else ""
+
+    @property
+    def verify_url(self) -> str:
+        """The public verification page, absolute: the QR code's target."""
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def pdf_url(self) -> str:
+        return reverse("certificates:pdf", args=[self.code])

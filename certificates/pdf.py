@@ -1,0 +1,95 @@
+"""The certificate as a PDF: a template rendered by WeasyPrint, with a QR code to the verification page.
+
+WeasyPrint never fetches anything from the network: the only files it may read are the fonts shipped in
+static/fonts; the QR code is inline SVG and the stylesheet is part of the template.
+"""
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+from django.apps import apps
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from .models import Certificate
+
+FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+PDF_VARIANT = "pdf/a-3a"
+
+
+class FontsOnlyFetcher(URLFetcher):
+    """Lets WeasyPrint read the project's font files and nothing else (no http, no other files)."""
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"Refused to fetch {url}: only the project's fonts may be read.")
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_relative_to(FONTS_DIR.resolve()) or not path.is_file():
+            raise ValueError(f"Refused to fetch {url}: only the project's fonts may be read.")
+        return super().fetch(path.as_uri(), headers)
+
+
+def private_storage() -> FileSystemStorage:
+    """Storage for personal documents, outside the public media folder and never served directly."""
+    return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
+
+
+def _organisation_name() -> str:
+    """The district that runs the labs, as set in the CMS site settings (read lazily: cms sits above us)."""
+    try:
+        site_settings = apps.get_model("cms", "SiteSettings")
+        site_model = apps.get_model("wagtailcore", "Site")
+    except LookupError:
+        return ""
+    site = site_model.objects.filter(is_default_site=True).first()
+    if site is None:
+        return ""
+    return site_settings.for_site(site).organisation
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code (error correction M) for the given URL, without fixed size."""
+    qr = segno.make(url, error="m", micro=False)
+    return qr.svg_inline(scale=4, border=0, dark="#1a1a1a", omitsize=True)
+
+
+def render_certificate_html(certificate: Certificate) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            "certificates/pdf/certificate.html",
+            {
+                "certificate": certificate,
+                "verify_url": certificate.verify_url,
+                "verify_host": urlsplit(settings.SITE_URL).netloc,
+                "qr_svg": mark_safe(qr_svg(certificate.verify_url)),  # noqa: S308 - segno's own SVG
+                "organisation": _organisation_name(),
+                "same_day": certificate.first_session == certificate.last_session,
+            },
+        )
+
+
+def render_certificate_pdf(certificate: Certificate) -> bytes:
+    html = HTML(
+        string=render_certificate_html(certificate),
+        base_url=FONTS_DIR.as_uri() + "/",
+        url_fetcher=FontsOnlyFetcher(),
+    )
+    return html.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def store_certificate_pdf(certificate: Certificate) -> str:
+    """Render the PDF, store it in private storage (replacing an older file) and return its storage name."""
+    storage = private_storage()
+    name = f"certificates/{certificate.code}.pdf"
+    data = render_certificate_pdf(certificate)
+    if storage.exists(name):
+        storage.delete(name)
+    return storage.save(name, ContentFile(data))

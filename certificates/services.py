@@ -1,0 +1,130 @@
+"""Issuing and revoking certificates: one per completed enrolment; its code is the public proof."""
+
+import secrets
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.exceptions import Conflict, DomainError, NotAllowed
+from courses.models import Enrolment
+from courses.selectors import user_is_lab_manager
+
+from . import pdf
+from .models import Certificate
+
+# No 0/O, 1/I/L: a code read aloud or typed from paper cannot be mistaken.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+CODE_ATTEMPTS = 10
+
+
+class CertificateNotIssuable(DomainError):
+    default_message = gettext_lazy("Ein Zertifikat gibt es nur für einen abgeschlossenen Kurs.")
+    code = "certificate_not_issuable"
+
+
+class CertificateAlreadyRevoked(Conflict):
+    default_message = gettext_lazy("Dieses Zertifikat ist bereits widerrufen.")
+    code = "certificate_already_revoked"
+
+
+class RevocationReasonMissing(DomainError):
+    default_message = gettext_lazy("Bitte geben Sie einen Grund für den Widerruf an.")
+    code = "revocation_reason_missing"
+
+
+def generate_code() -> str:
+    """A random code of 12 characters from an unambiguous alphabet (about 59 bits)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str | None:
+    """The stored form of a typed code (case, spaces and dashes ignored), or None if it cannot be one."""
+    code = "".join(ch for ch in (raw or "")[:60].upper() if ch not in " -–_.")
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return None
+    return code
+
+
+def _snapshot(enrolment: Enrolment) -> dict:
+    run = enrolment.run
+    course = run.course
+    sessions = list(run.sessions.order_by("start"))
+    seconds = sum((s.end - s.start).total_seconds() for s in sessions)
+    hours = (Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return {
+        "participant_name": enrolment.user.get_full_name() or enrolment.user.email,
+        "course_title": course.title,
+        "lab_name": run.lab.title,
+        "competences": [{"code": c.code, "name": c.name} for c in course.competences.order_by("code")],
+        "first_session": timezone.localdate(sessions[0].start),
+        "last_session": timezone.localdate(sessions[-1].end),
+        "hours": hours,
+        "level": course.level,
+    }
+
+
+def certificate_issue(*, enrolment: Enrolment) -> Certificate:
+    """Issue the certificate of a completed enrolment and render its PDF; issuing twice returns the first."""
+    certificate = Certificate.objects.filter(enrolment=enrolment).first()
+    if certificate is None:
+        enrolment = Enrolment.objects.select_related("user", "run__course", "run__lab").get(pk=enrolment.pk)
+        if enrolment.status != Enrolment.Status.COMPLETED or not enrolment.run.sessions.exists():
+            raise CertificateNotIssuable()
+        certificate = _create_with_unused_code(enrolment=enrolment, fields=_snapshot(enrolment))
+    if not certificate.pdf:
+        certificate_render_pdf(certificate=certificate)
+    return certificate
+
+
+def _create_with_unused_code(*, enrolment: Enrolment, fields: dict) -> Certificate:
+    for _attempt in range(CODE_ATTEMPTS):
+        code = generate_code()
+        if Certificate.objects.filter(code=code).exists():
+            continue
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(
+                    enrolment=enrolment, code=code, issued_at=timezone.now(), **fields
+                )
+        except IntegrityError:
+            # Either another worker issued this enrolment's certificate a moment ago, or the code was
+            # taken in between: take theirs, or try a fresh code.
+            existing = Certificate.objects.filter(enrolment=enrolment).first()
+            if existing is not None:
+                return existing
+    raise RuntimeError("No unused certificate code found; the code generator is broken.")
+
+
+def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
+    """(Re)render the certificate's PDF into private storage."""
+    certificate.pdf = pdf.store_certificate_pdf(certificate)
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf)
+    return certificate
+
+
+def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
+    """Revoke a certificate; only superusers and managers of the run's lab may. The reason is public."""
+    lab_id = (
+        Enrolment.objects.filter(pk=certificate.enrolment_id).values_list("run__lab_id", flat=True).first()
+    )
+    if not getattr(by, "is_authenticated", False) or not user_is_lab_manager(user=by, lab_id=lab_id):
+        raise NotAllowed()
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise RevocationReasonMissing()
+    if len(reason) > 200:
+        raise RevocationReasonMissing(_("Der Grund darf höchstens 200 Zeichen lang sein."))
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.status == Certificate.Status.REVOKED:
+            raise CertificateAlreadyRevoked()
+        certificate.status = Certificate.Status.REVOKED
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_by = by
+        certificate.revocation_reason = reason
+        certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
+    return certificate

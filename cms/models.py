@@ -1,3 +1,5 @@
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -9,6 +11,13 @@ from wagtail.search import index
 from courses.models import Audience
 
 from .blocks import BodyBlock
+
+PAGE_SIZE = 10
+
+
+def paginate(request, items, per_page: int = PAGE_SIZE) -> PaginatorPage:
+    """One page of `items` by the `page` query parameter; a wrong or too large number shows the last page."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
 class HomePage(Page):
@@ -25,6 +34,20 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("Startseite")
 
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import CatalogueFilters, courses_for_catalogue, courses_with_next_run
+        from labs.models import LabPage
+
+        from .forms import CourseFinderForm
+
+        context = super().get_context(request, *args, **kwargs)
+        upcoming = courses_for_catalogue(filters=CatalogueFilters(has_upcoming_runs=True))[:6]
+        context["upcoming_courses"] = courses_with_next_run(courses=upcoming)
+        context["labs"] = LabPage.objects.live().public().select_related("municipality").order_by("title")
+        context["finder"] = CourseFinderForm()
+        context["catalogue"] = CatalogPage.objects.live().filter(audience="").first()
+        return context
+
 
 class LabIndexPage(Page):
     """Lists the labs; each lab page sits below it."""
@@ -38,6 +61,15 @@ class LabIndexPage(Page):
 
     class Meta:
         verbose_name = _("Übersicht der Labore")
+
+    def get_context(self, request, *args, **kwargs):
+        from labs.models import LabPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["labs"] = (
+            LabPage.objects.live().public().child_of(self).select_related("municipality").order_by("title")
+        )
+        return context
 
 
 class CatalogPage(Page):
@@ -55,6 +87,18 @@ class CatalogPage(Page):
     class Meta:
         verbose_name = _("Kurskatalog")
 
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import courses_for_catalogue, courses_with_next_run
+
+        from .forms import CatalogueFilterForm
+
+        context = super().get_context(request, *args, **kwargs)
+        form = CatalogueFilterForm(request.GET or None, audience=self.audience)
+        results = paginate(request, courses_for_catalogue(filters=form.filters()))
+        results.object_list = courses_with_next_run(courses=results.object_list)
+        context.update(form=form, results=results)
+        return context
+
 
 class NewsIndexPage(Page):
     intro = models.TextField(_("Einleitung"), blank=True)
@@ -66,6 +110,12 @@ class NewsIndexPage(Page):
 
     class Meta:
         verbose_name = _("Neuigkeiten")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        news = NewsPage.objects.live().public().child_of(self).order_by("-date", "-pk")
+        context["news"] = paginate(request, news)
+        return context
 
 
 class NewsPage(Page):

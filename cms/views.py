@@ -1,5 +1,26 @@
-from django.http import Http404
+from django import forms
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from .models import paginate
+
+
+class SiteSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Suchbegriff"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
 
 
 def search_view(request):
-    raise Http404
+    """Search the published pages of the site, ten results a page."""
+    form = SiteSearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    results = paginate(request, Page.objects.live().public().search(query) if query else Page.objects.none())
+    if query:
+        # One query per page type on this result page, in the order the search ranked them.
+        specific = Page.objects.filter(pk__in=[p.pk for p in results.object_list]).specific().in_bulk()
+        results.object_list = [specific[p.pk] for p in results.object_list if p.pk in specific]
+    return render(request, "cms/search.html", {"form": form, "query": query, "results": results})

@@ -1,10 +1,149 @@
-from django.http import Http404
+"""The citizen's pages: enrol in a run (with or without an account), "Meine Kurse", cancel."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from accounts import ratelimit
+from accounts.exceptions import DomainError
+from accounts.forms import SignupForm
+from accounts.services import EmailAlreadyRegistered, user_register
+
+from .models import CourseRun, Enrolment
+from .selectors import badge_assertions_for_user, enrolment_list_for_user, run_list
+from .services import enrolment_cancel, enrolment_closed_reason, enrolment_create
+
+TOO_MANY = gettext_lazy(
+    "Zu viele Anmeldungen in kurzer Zeit. Bitte versuchen Sie es in einer Stunde noch einmal."
+)
 
 
-def _placeholder(request, *args, **kwargs):
-    raise Http404
+def _current_enrolment(*, user, run: CourseRun) -> Enrolment | None:
+    """The person's enrolment in the run that still counts (not cancelled), with its waiting-list place."""
+    if not user.is_authenticated:
+        return None
+    return (
+        enrolment_list_for_user(user=user).filter(run=run).exclude(status=Enrolment.Status.CANCELLED).first()
+    )
 
 
-enrol_view = _placeholder
-my_courses_view = _placeholder
-enrolment_cancel_view = _placeholder
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def enrol_view(request, run_id: int):
+    """GET shows the run and one way to enrol; POST enrols (creating the account first if needed).
+
+    After enrolling, the same address shows the result, so reloading never enrols twice.
+    """
+    run = get_object_or_404(run_list(include_past=True), pk=run_id)
+    form = None
+    if request.method == "POST":
+        if ratelimit.action_limited(request, "enrol"):
+            messages.error(request, TOO_MANY)
+            return redirect(request.path)
+        ratelimit.action_hit(request, "enrol")
+        if request.user.is_authenticated:
+            return _enrol_and_redirect(request, run)
+        reason = enrolment_closed_reason(run=run)
+        if reason:
+            messages.error(request, reason)
+            return redirect(request.path)
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            try:
+                user = user_register(
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password"],
+                )
+            except EmailAlreadyRegistered:
+                form.mark_email_taken()
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+                return _enrol_and_redirect(request, run, new_account=True)
+
+    enrolment = _current_enrolment(user=request.user, run=run)
+    if enrolment is not None:
+        return render(request, "courses/enrol_done.html", {"run": run, "enrolment": enrolment})
+    context = {
+        "run": run,
+        "course": run.course,
+        "closed_reason": enrolment_closed_reason(run=run),
+        "form": form or (None if request.user.is_authenticated else SignupForm()),
+    }
+    return render(request, "courses/enrol.html", context)
+
+
+def _enrol_and_redirect(request, run: CourseRun, new_account: bool = False):
+    try:
+        enrolment_create(run=run, user=request.user)
+    except DomainError as exc:
+        if new_account:
+            messages.info(request, _("Ihr Konto ist angelegt und Sie sind angemeldet."))
+        messages.error(request, exc.message)
+    return redirect(request.path)
+
+
+def _split_upcoming(enrolments: list[Enrolment]) -> tuple[list[Enrolment], list[Enrolment]]:
+    """Active enrolments in runs still to come, soonest first; everything else, newest first."""
+    now = timezone.now()
+    upcoming, past = [], []
+    for enrolment in enrolments:
+        sessions = list(enrolment.run.sessions.all())
+        ahead = not sessions or sessions[-1].start > now
+        if (
+            enrolment.status in Enrolment.ACTIVE
+            and enrolment.run.status == CourseRun.Status.SCHEDULED
+            and ahead
+        ):
+            upcoming.append(enrolment)
+        else:
+            past.append(enrolment)
+    upcoming.sort(key=lambda e: [s.start for s in e.run.sessions.all()][:1] or [now])
+    return upcoming, past
+
+
+@login_required
+def my_courses_view(request):
+    upcoming, past = _split_upcoming(list(enrolment_list_for_user(user=request.user)))
+    sections = [{"id": "kommende", "title": _("Kommende Kurse"), "enrolments": upcoming, "active": True}]
+    if past:
+        sections.append(
+            {"id": "fruehere", "title": _("Frühere und abgesagte Kurse"), "enrolments": past, "active": False}
+        )
+    context = {
+        "sections": sections,
+        "badges": list(badge_assertions_for_user(user=request.user)),
+    }
+    return render(request, "courses/my_courses.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_cancel_view(request, enrolment_id: int):
+    """Confirm, then cancel one's own enrolment. Another person's enrolment is not found."""
+    enrolment = get_object_or_404(enrolment_list_for_user(user=request.user), pk=enrolment_id)
+    if request.method == "POST":
+        held_seat = enrolment.status == Enrolment.Status.CONFIRMED
+        try:
+            enrolment_cancel(enrolment=enrolment, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            if held_seat:
+                text = _("Sie haben „%(course)s“ abgesagt. Ihr Platz geht an die nächste Person.")
+            else:
+                text = _("Sie stehen nicht mehr auf der Warteliste für „%(course)s“.")
+            messages.success(request, text % {"course": enrolment.run})
+        return redirect("courses:my_courses")
+    upcoming, _past = _split_upcoming([enrolment])
+    context = {"enrolment": enrolment, "run": enrolment.run, "can_cancel": bool(upcoming)}
+    return render(request, "courses/enrolment_cancel.html", context)

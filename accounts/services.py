@@ -1,0 +1,39 @@
+"""State changes of the accounts app."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from .exceptions import Conflict, DomainError
+from .models import User
+from .selectors import email_is_registered
+
+
+class EmailAlreadyRegistered(Conflict):
+    default_message = _("Für diese E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich damit an.")
+    code = "email_registered"
+
+
+class InvalidRegistration(DomainError):
+    default_message = _("Das Konto konnte nicht angelegt werden.")
+    code = "invalid_registration"
+
+
+def user_register(*, email: str, full_name: str, password: str) -> User:
+    """Create a person's account. The email address is the login and may exist only once, case ignored."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    full_name = " ".join(full_name.split())
+    if not email or not full_name:
+        raise InvalidRegistration(_("Bitte geben Sie Ihren Namen und Ihre E-Mail-Adresse an."))
+    if email_is_registered(email=email):
+        raise EmailAlreadyRegistered()
+    try:
+        validate_password(password, user=User(email=email, full_name=full_name))
+    except ValidationError as exc:
+        raise InvalidRegistration(" ".join(exc.messages)) from exc
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email=email, password=password, full_name=full_name)
+    except IntegrityError as exc:
+        raise EmailAlreadyRegistered() from exc

@@ -1,0 +1,96 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("accounts:login")
+PASSWORD = "geheim-1234"  # the factories' password
+
+
+def test_login_with_email_in_any_case(client):
+    user = UserFactory(email="erika@example.org")
+    response = client.post(URL, {"email": "Erika@Example.ORG", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("courses:my_courses")
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_login_with_wrong_password_says_so(client):
+    UserFactory(email="erika@example.org")
+    response = client.post(URL, {"email": "erika@example.org", "password": "falsch-falsch"})
+    assert response.status_code == 200
+    assert "stimmen nicht" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_follows_safe_next(client):
+    UserFactory(email="erika@example.org")
+    response = client.post(
+        URL, {"email": "erika@example.org", "password": PASSWORD, "next": "/termine/4/anmelden/"}
+    )
+    assert response["Location"] == "/termine/4/anmelden/"
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_login_ignores_unsafe_next(client, next_url):
+    UserFactory(email="erika@example.org")
+    response = client.post(URL, {"email": "erika@example.org", "password": PASSWORD, "next": next_url})
+    assert response["Location"] == reverse("courses:my_courses")
+
+
+def test_login_page_keeps_next_in_form(client):
+    response = client.get(URL, {"next": "/meine-kurse/"})
+    assert 'name="next" value="/meine-kurse/"' in response.content.decode()
+
+
+def test_login_is_refused_after_too_many_failures_for_one_email(client, settings):
+    settings.LOGIN_RATE_LIMIT = 3
+    UserFactory(email="erika@example.org")
+    for _ in range(3):
+        client.post(URL, {"email": "erika@example.org", "password": "falsch-falsch"})
+    response = client.post(URL, {"email": "erika@example.org", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Zu viele Anmeldeversuche" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_is_refused_after_too_many_failures_from_one_address(client, settings):
+    settings.LOGIN_RATE_LIMIT = 3
+    UserFactory(email="erika@example.org")
+    for n in range(3):
+        client.post(URL, {"email": f"other{n}@example.org", "password": "falsch-falsch"})
+    response = client.post(URL, {"email": "erika@example.org", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_limit_does_not_touch_other_addresses(client, settings):
+    settings.LOGIN_RATE_LIMIT = 3
+    UserFactory(email="erika@example.org")
+    for _ in range(3):
+        client.post(URL, {"email": "erika@example.org", "password": "falsch-falsch"}, REMOTE_ADDR="10.0.0.1")
+    response = client.post(URL, {"email": "max@example.org", "password": "x"}, REMOTE_ADDR="10.0.0.2")
+    assert response.status_code == 200
+
+
+def test_successful_logins_from_one_address_are_not_limited(client, settings):
+    """Many people log in from the same lab network; only failures count."""
+    settings.LOGIN_RATE_LIMIT = 3
+    users = [UserFactory() for _ in range(5)]
+    for user in users:
+        response = client.post(URL, {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+        client.logout()
+
+
+def test_logout_needs_post(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.get(reverse("accounts:logout"))
+    assert response.status_code == 200
+    assert "_auth_user_id" in client.session
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session

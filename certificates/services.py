@@ -3,12 +3,13 @@
 import secrets
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.exceptions import Conflict, DomainError, NotAllowed
+from accounts.exceptions import Conflict, DomainError, NotAllowed, NotFound
 from courses.models import Enrolment
 from courses.selectors import user_is_lab_manager
 
@@ -104,6 +105,25 @@ def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
     certificate.pdf = pdf.store_certificate_pdf(certificate)
     Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf)
     return certificate
+
+
+def user_can_download_certificate(*, certificate: Certificate, user) -> bool:
+    """The participant, managers of the run's lab and superusers may open the PDF."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if certificate.enrolment.user_id == user.pk:
+        return True
+    return user_is_lab_manager(user=user, lab_id=certificate.enrolment.run.lab_id)
+
+
+def certificate_pdf_file(*, certificate: Certificate, user) -> File:
+    """The stored PDF, opened for reading (rendered first if missing). Anyone else gets "not found"."""
+    if not user_can_download_certificate(certificate=certificate, user=user):
+        raise NotFound()
+    storage = pdf.private_storage()
+    if not certificate.pdf or not storage.exists(certificate.pdf):
+        certificate_render_pdf(certificate=certificate)
+    return storage.open(certificate.pdf, "rb")
 
 
 def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:

@@ -1,10 +1,77 @@
-from django.http import Http404
+"""Public verification of certificates and the owner's PDF download."""
+
+from django import forms
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from courses.models import BadgeAssertion
+
+from .selectors import certificate_by_code
+from .services import NotFound, certificate_pdf_file, normalise_code
 
 
-def _placeholder(request, *args, **kwargs):
-    raise Http404
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label=_("Prüfcode"),
+        max_length=40,
+        help_text=_(
+            "Er steht unten rechts auf dem Zertifikat, zum Beispiel K7QM-3XRT-9HVD. "
+            "Groß- und Kleinschreibung und Bindestriche spielen keine Rolle."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self):
+        code = normalise_code(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(
+                _("Ein Prüfcode hat 12 Buchstaben und Ziffern. Bitte prüfen Sie Ihre Eingabe."),
+                code="invalid",
+            )
+        return code
 
 
-verify_form_view = _placeholder
-verify_view = _placeholder
-certificate_pdf_view = _placeholder
+def verify_form_view(request):
+    form = VerifyForm(request.GET if "code" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        return redirect("certificates:verify", code=form.cleaned_data["code"])
+    return render(request, "certificates/verify_form.html", {"form": form})
+
+
+def _certificate(code: str):
+    normalised = normalise_code(code)
+    return certificate_by_code(code=normalised) if normalised else None
+
+
+@never_cache
+def verify_view(request, code):
+    certificate = _certificate(code)
+    if certificate is None:
+        context = {"form": VerifyForm(), "not_found": True, "typed_code": code[:40]}
+        return render(request, "certificates/verify_form.html", context, status=404)
+    badge = (
+        BadgeAssertion.objects.select_related("badge_class")
+        .filter(enrolment_id=certificate.enrolment_id, revoked=False)
+        .first()
+    )
+    return render(request, "certificates/verify.html", {"certificate": certificate, "badge": badge})
+
+
+@never_cache
+def certificate_pdf_view(request, code):
+    certificate = _certificate(code)
+    if certificate is None:
+        raise Http404
+    try:
+        file = certificate_pdf_file(certificate=certificate, user=request.user)
+    except NotFound as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        file, content_type="application/pdf", filename=f"Zertifikat-{certificate.display_code}.pdf"
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,53 @@
+"""Fill the database with the district's demo labs, courses, runs and accounts (see cms.services)."""
+
+import logging
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from cms.services import demo_data_seed
+
+
+class Command(BaseCommand):
+    help = _("Legt Demo-Daten an: Labore, Kurse, Termine und Zugänge. Mehrfaches Ausführen ändert nichts.")
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password", default="demo", help=_("Passwort aller Demo-Zugänge (Standard: demo)")
+        )
+        parser.add_argument(
+            "--participants",
+            type=int,
+            default=12,
+            help=_("Anzahl weiterer Teilnehmender participant1@example.org … (Standard: 12)"),
+        )
+
+    def handle(self, *args, password, participants, **options):
+        if participants < 0:
+            raise CommandError(_("--participants darf nicht negativ sein."))
+        if not password:
+            raise CommandError(_("--password darf nicht leer sein."))
+        # Wagtail and its task runner log every page they create and index; the logins below matter more.
+        quiet = [logging.getLogger(name) for name in ("wagtail", "django_tasks")]
+        levels = [logger.level for logger in quiet]
+        for logger in quiet:
+            logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
+        try:
+            result = demo_data_seed(password=password, participants=participants)
+        finally:
+            for logger, level in zip(quiet, levels, strict=True):
+                logger.setLevel(level)
+        self.stdout.write(self.style.SUCCESS(_("Die Demo-Daten sind bereit.")))
+        self.stdout.write(_("Webseite: %(url)s/") % {"url": settings.SITE_URL})
+        self.stdout.write(_("Redaktion (Wagtail): %(url)s/cms/") % {"url": settings.SITE_URL})
+        self.stdout.write("")
+        self.stdout.write(_("Demo-Zugänge, Passwort für alle: %(password)s") % {"password": password})
+        width = max(len(login.email) for login in result.logins)
+        for login in result.logins:
+            self.stdout.write(f"  {login.email.ljust(width)}  {login.role}")
+        if result.participants:
+            self.stdout.write(
+                _("  Dazu %(n)s Teilnehmende: participant1@example.org bis participant%(n)s@example.org")
+                % {"n": len(result.participants)}
+            )

@@ -2,8 +2,21 @@
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -220,3 +233,101 @@ def _child_path_regex(labs) -> str:
 
 def lab_for_course(*, course: CoursePage) -> LabPage:
     return LabPage.objects.select_related("municipality").get(pk=course.get_parent().pk)
+
+
+def lab_ids_managed_by(*, user) -> QuerySet:
+    """The ids of the labs a person manages, as a subquery."""
+    return LabRole.objects.filter(user=user, role=LabRole.Role.MANAGER).values("lab_id")
+
+
+def runs_managed_by(*, user) -> QuerySet[CourseRun]:
+    """The runs a person may schedule and change in the admin, with course, lab and seat counts:
+    every run for superusers, else the runs of the labs they manage."""
+    runs = with_seat_counts(CourseRun.objects.all()).select_related("course", "lab", "room")
+    if user.is_superuser:
+        return runs
+    return runs.filter(lab_id__in=lab_ids_managed_by(user=user))
+
+
+def trainer_runs_open_or_recent(*, user, closed_within_days: int = 30) -> QuerySet[CourseRun]:
+    """The runs a person teaches that are still open or were closed recently, soonest first,
+    each with `ready_to_close` (its last session has begun and it is not closed yet)."""
+    now = timezone.now()
+    recent = now - timedelta(days=closed_within_days)
+    return (
+        runs_taught_by(user=user)
+        .filter(
+            Q(status=CourseRun.Status.SCHEDULED)
+            | Q(status=CourseRun.Status.CLOSED, closed_at__gte=recent)
+        )
+        .annotate(
+            ready_to_close=Case(
+                When(status=CourseRun.Status.SCHEDULED, last_start__lte=now, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+
+
+def trainer_sessions_upcoming(*, user, limit: int = 5) -> list[Session]:
+    """The next sessions (those under way included) of the open runs a person teaches, soonest first,
+    with their run, place and `participants` (seats taken)."""
+    runs = runs_taught_by(user=user, include_past=False).values("pk")
+    return list(
+        Session.objects.filter(run__in=runs, end__gte=timezone.now())
+        .select_related("run", "run__course", "run__lab", "run__room")
+        .annotate(
+            participants=Count(
+                "run__enrolments", filter=Q(run__enrolments__status__in=SEAT_TAKING), distinct=True
+            )
+        )
+        .order_by("start", "pk")[:limit]
+    )
+
+
+def run_participants(*, run: CourseRun) -> QuerySet[Enrolment]:
+    """The enrolments holding a seat in the run, with their person, by name."""
+    return (
+        Enrolment.objects.filter(run=run, status__in=SEAT_TAKING)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def run_sessions_with_recorded(*, run: CourseRun) -> QuerySet[Session]:
+    """The sessions of a run in order, each with `recorded` (how many attendances are recorded)."""
+    return Session.objects.filter(run=run).annotate(recorded=Count("attendances")).order_by("start", "pk")
+
+
+def labs_managed_by(*, user) -> QuerySet[LabPage]:
+    """The labs whose runs, rooms and roles a person manages in the admin: all for superusers."""
+    labs = LabPage.objects.all()
+    if not user.is_superuser:
+        labs = labs.filter(pk__in=lab_ids_managed_by(user=user))
+    return labs.order_by("title")
+
+
+def courses_managed_by(*, user) -> QuerySet[CoursePage]:
+    """The course offers a person may schedule runs of: those under the labs they manage."""
+    courses = CoursePage.objects.order_by("title")
+    if user.is_superuser:
+        return courses
+    in_labs = Q(pk__in=[])
+    for lab in labs_managed_by(user=user).only("path", "depth"):
+        in_labs |= Q(path__startswith=lab.path, depth=lab.depth + 1)
+    return courses.filter(in_labs)
+
+
+def trainer_candidates(*, user, keep=()) -> QuerySet:
+    """The people who can be named trainers of a run: everyone with a role at a lab the person manages
+    (any lab for superusers), plus `keep` (the run's current trainers)."""
+    from accounts.models import User
+
+    roles = LabRole.objects.all()
+    if not user.is_superuser:
+        roles = roles.filter(lab_id__in=lab_ids_managed_by(user=user))
+    keep_ids = [person.pk for person in keep]
+    return User.objects.filter(Q(pk__in=roles.values("user_id")) | Q(pk__in=keep_ids)).order_by(
+        "full_name", "email"
+    )

@@ -1,0 +1,75 @@
+"""Django admin for superusers: every operated record of the courses app. Lab managers schedule runs
+in the Wagtail admin (/cms/kurstermine/), limited to their labs."""
+
+from django.contrib import admin
+
+from labs.admin import SuperuserOnlyAdmin
+
+from .models import (
+    Attendance,
+    BadgeAssertion,
+    BadgeClass,
+    Competence,
+    CourseRun,
+    Enrolment,
+    Session,
+)
+
+
+@admin.register(Competence)
+class CompetenceAdmin(SuperuserOnlyAdmin):
+    list_display = ("code", "name", "area_name")
+    list_filter = ("area_name",)
+    search_fields = ("code", "name", "name_en")
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+
+
+@admin.register(CourseRun)
+class CourseRunAdmin(SuperuserOnlyAdmin):
+    list_display = ("__str__", "lab", "capacity", "status", "created_at")
+    list_filter = ("status", "lab")
+    search_fields = ("title", "course__title")
+    list_select_related = ("course", "lab")
+    raw_id_fields = ("course",)
+    autocomplete_fields = ("trainers",)
+    readonly_fields = ("lab", "status", "closed_at", "created_at")
+    inlines = [SessionInline]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(SuperuserOnlyAdmin):
+    list_display = ("user", "run", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("user__email", "user__full_name", "run__course__title")
+    list_select_related = ("user", "run", "run__course")
+    raw_id_fields = ("run",)
+    autocomplete_fields = ("user",)
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(SuperuserOnlyAdmin):
+    list_display = ("enrolment", "session", "status", "recorded_at")
+    list_filter = ("status",)
+    list_select_related = ("enrolment__user", "enrolment__run__course", "session__run__course")
+    raw_id_fields = ("session", "enrolment", "recorded_by")
+
+
+@admin.register(BadgeClass)
+class BadgeClassAdmin(SuperuserOnlyAdmin):
+    list_display = ("name", "course", "created_at")
+    search_fields = ("name",)
+    raw_id_fields = ("course",)
+
+
+@admin.register(BadgeAssertion)
+class BadgeAssertionAdmin(SuperuserOnlyAdmin):
+    list_display = ("badge_class", "enrolment", "issued_on", "revoked")
+    list_filter = ("revoked",)
+    list_select_related = ("badge_class", "enrolment__user", "enrolment__run__course")
+    raw_id_fields = ("enrolment", "badge_class")
+    readonly_fields = ("uuid", "recipient_hash", "salt")

@@ -1,0 +1,48 @@
+"""Django admin for superusers. Lab managers work in the Wagtail admin (/cms/), limited to their labs."""
+
+from django.contrib import admin
+
+from .models import LabRole, Municipality, Room
+
+
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Open only to superusers: the Django admin does not limit anyone to their own labs."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(SuperuserOnlyAdmin):
+    list_display = ("name", "ags", "slug")
+    search_fields = ("name", "ags")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Room)
+class RoomAdmin(SuperuserOnlyAdmin):
+    list_display = ("name", "lab", "capacity", "step_free")
+    list_filter = ("lab", "step_free")
+    search_fields = ("name", "lab__title")
+    list_select_related = ("lab",)
+
+
+@admin.register(LabRole)
+class LabRoleAdmin(SuperuserOnlyAdmin):
+    list_display = ("user", "lab", "role")
+    list_filter = ("role", "lab")
+    search_fields = ("user__email", "user__full_name", "lab__title")
+    autocomplete_fields = ("user",)
+    list_select_related = ("user", "lab")

@@ -1,0 +1,272 @@
+"""Admin (/cms/) for what a lab manager looks after at their labs: rooms and people's roles.
+
+Lab managers (LabRole "manager") see and change only the rooms and roles of their own labs;
+superusers see all. The Django permissions that open these menus are listed in the README.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.db.models import ProtectedError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django_filters import ChoiceFilter, ModelChoiceFilter
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from accounts.models import User
+
+from .models import LabPage, LabRole, Room
+
+
+def managed_labs(user):
+    """The labs a person manages in the admin: all for superusers."""
+    labs = LabPage.objects.all()
+    if not user.is_superuser:
+        labs = labs.filter(roles__user=user, roles__role=LabRole.Role.MANAGER)
+    return labs.order_by("title")
+
+
+def _managed_labs_for_request(request):
+    return managed_labs(request.user) if request else LabPage.objects.none()
+
+
+def scoped_to_managed_labs(queryset, user, lab_field: str = "lab"):
+    """Narrow a queryset to the objects of the labs the person manages (superusers: everything)."""
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{lab_field}__in": managed_labs(user)})
+
+
+class LabScopedIndexMixin:
+    """An admin listing of only the objects of the labs the person manages."""
+
+    lab_field = "lab"
+
+    def get_base_queryset(self):
+        return scoped_to_managed_labs(super().get_base_queryset(), self.request.user, self.lab_field)
+
+
+class LabScopedObjectMixin:
+    """An admin view of one object that finds only objects of the labs the person manages; the others
+    are "not found", whatever id is put into the address."""
+
+    lab_field = "lab"
+
+    def scoped_queryset(self):
+        return scoped_to_managed_labs(self.model._default_manager.all(), self.request.user, self.lab_field)
+
+    def get_queryset(self):  # EditView, DeleteView
+        return self.scoped_queryset()
+
+    def get_base_object_queryset(self):  # HistoryView, UsageView
+        return self.scoped_queryset()
+
+
+class RefusedDeleteMixin:
+    """A delete view that says clearly why something cannot be deleted instead of failing.
+
+    Subclasses name the reason in `delete_refused_reason`; PROTECT foreign keys found only while
+    deleting end in the same message.
+    """
+
+    protected_message = gettext_lazy(
+        "Das lässt sich nicht löschen, weil noch andere Einträge darauf verweisen."
+    )
+
+    def delete_refused_reason(self) -> str | None:
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["delete_refused"] = self.delete_refused_reason()
+        return context
+
+    def form_valid(self, form):
+        reason = self.delete_refused_reason()
+        if reason is None:
+            try:
+                return super().form_valid(form)
+            except ProtectedError:
+                reason = str(self.protected_message)
+        messages.error(self.request, reason)
+        return redirect(self.get_success_url())
+
+
+class LabChoiceFormMixin:
+    """Offers only the labs the person manages in the form's `lab` field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "lab" in self.fields:
+            self.fields["lab"].queryset = managed_labs(self.for_user)
+
+
+class LabScopedViewSet(ModelViewSet):
+    """A ModelViewSet whose every view is limited to the labs the person manages."""
+
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    delete_template_name = "wagtailadmin/lab_admin/confirm_delete.html"
+    search_backend_name = None
+
+    class IndexView(LabScopedIndexMixin, generic.IndexView):
+        pass
+
+    class EditView(LabScopedObjectMixin, generic.EditView):
+        pass
+
+    class DeleteView(LabScopedObjectMixin, RefusedDeleteMixin, generic.DeleteView):
+        pass
+
+    class HistoryView(LabScopedObjectMixin, history.HistoryView):
+        pass
+
+    class UsageView(LabScopedObjectMixin, usage.UsageView):
+        pass
+
+    index_view_class = IndexView
+    edit_view_class = EditView
+    delete_view_class = DeleteView
+    history_view_class = HistoryView
+    usage_view_class = UsageView
+
+
+# Rooms
+
+
+class RoomForm(LabChoiceFormMixin, WagtailAdminModelForm):
+    pass
+
+
+class RoomDeleteView(LabScopedViewSet.DeleteView):
+    def delete_refused_reason(self):
+        count = self.object.runs.count()
+        if count:
+            return ngettext(
+                "Der Raum „%(room)s“ ist für %(count)s Kurstermin eingetragen. "
+                "Darum lässt er sich nicht löschen.",
+                "Der Raum „%(room)s“ ist für %(count)s Kurstermine eingetragen. "
+                "Darum lässt er sich nicht löschen.",
+                count,
+            ) % {"room": self.object.name, "count": count}
+        return None
+
+
+class RoomFilterSet(WagtailFilterSet):
+    lab = ModelChoiceFilter(label=gettext_lazy("Labor"), queryset=_managed_labs_for_request)
+
+    class Meta:
+        model = Room
+        fields = ["lab"]
+
+
+class RoomViewSet(LabScopedViewSet):
+    model = Room
+    icon = "home"
+    menu_label = gettext_lazy("Räume")
+    menu_order = 210
+    add_to_admin_menu = True
+    delete_view_class = RoomDeleteView
+    list_display = ["name", "lab", "capacity", BooleanColumn("step_free", label=gettext_lazy("stufenlos"))]
+    filterset_class = RoomFilterSet
+    search_fields = ["name", "equipment"]
+    ordering = ["lab__title", "name"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("lab"),
+            FieldPanel("name"),
+            FieldRowPanel([FieldPanel("capacity"), FieldPanel("step_free")]),
+            FieldPanel("equipment"),
+        ],
+        base_form_class=RoomForm,
+    )
+
+
+# Roles at a lab
+
+
+class LabRoleForm(LabChoiceFormMixin, WagtailAdminModelForm):
+    """Names the person by e-mail address, so the form does not list everyone who has an account."""
+
+    email = forms.EmailField(
+        label=gettext_lazy("E-Mail-Adresse der Person"),
+        help_text=gettext_lazy("Die Person muss sich vorher selbst ein Konto angelegt haben."),
+    )
+
+    class Meta:
+        model = LabRole
+        fields = ["email", "lab", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.user_id:
+            self.fields["email"].initial = self.instance.user.email
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("Unter dieser Adresse gibt es kein Konto."))
+        self.instance.user = user
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        lab, role = cleaned.get("lab"), cleaned.get("role")
+        if lab and role and self.instance.user_id:
+            duplicate = LabRole.objects.filter(lab=lab, role=role, user_id=self.instance.user_id)
+            if duplicate.exclude(pk=self.instance.pk).exists():
+                raise forms.ValidationError(_("Diese Person hat diese Rolle in diesem Labor schon."))
+        return cleaned
+
+
+class LabRoleFilterSet(WagtailFilterSet):
+    lab = ModelChoiceFilter(label=gettext_lazy("Labor"), queryset=_managed_labs_for_request)
+    role = ChoiceFilter(label=gettext_lazy("Rolle"), choices=LabRole.Role.choices)
+
+    class Meta:
+        model = LabRole
+        fields = ["lab", "role"]
+
+
+class LabRoleIndexView(LabScopedViewSet.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "lab")
+
+
+class LabRoleViewSet(LabScopedViewSet):
+    model = LabRole
+    icon = "group"
+    menu_label = gettext_lazy("Rollen im Labor")
+    menu_order = 220
+    add_to_admin_menu = True
+    index_view_class = LabRoleIndexView
+    list_display = [
+        "user",
+        Column("email", label=gettext_lazy("E-Mail"), accessor="user.email"),
+        "lab",
+        "role",
+    ]
+    filterset_class = LabRoleFilterSet
+    search_fields = ["user__full_name", "user__email"]
+    ordering = ["lab__title", "user__full_name"]
+    edit_handler = ObjectList(
+        [FieldPanel("email"), FieldPanel("lab"), FieldPanel("role")], base_form_class=LabRoleForm
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_room_viewset():
+    return RoomViewSet("raeume")
+
+
+@hooks.register("register_admin_viewset")
+def register_lab_role_viewset():
+    return LabRoleViewSet("rollen")

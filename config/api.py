@@ -1,7 +1,13 @@
 """API plumbing shared by every app: pagination, the mapping of domain errors to HTTP, the router."""
 
+import functools
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.exceptions import DomainError
@@ -14,11 +20,62 @@ class Pagination(PageNumberPagination):
 
 
 def exception_handler(exc, context):
-    """Answer domain errors with their status and a message in the person's language."""
+    """Answer domain errors with their status and a message in the person's language.
+
+    A model's own validation (`full_clean` inside a service) answers 400 with the messages per field.
+    """
     if isinstance(exc, DomainError):
         return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+            detail = errors.pop("__all__", None)
+            body = {**errors, "detail": " ".join(detail)} if detail else errors
+        else:
+            body = {"detail": " ".join(str(m) for m in exc.messages)}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
 
 
-# Each app's API module appends its routes here (see `api_urlpatterns` below).
-api_urlpatterns = []
+def schema_api_paths_only(endpoints, **kwargs):
+    """drf-spectacular preprocessing hook: describe this site's API, not the CMS's internal one."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]
+
+
+@functools.cache
+def _api_urlpatterns() -> list:
+    """One router for the resources, plus the paths that are not resources of their own."""
+    from accounts.api import TokenView
+    from certificates.api import CertificateVerifyView, MyCertificatesView
+    from courses.api import (
+        CourseViewSet,
+        EnrolmentViewSet,
+        MyBadgesView,
+        MyEnrolmentsView,
+        RunViewSet,
+        SessionViewSet,
+    )
+    from labs.api import LabViewSet
+
+    router = DefaultRouter()
+    router.register("labs", LabViewSet, basename="lab")
+    router.register("courses", CourseViewSet, basename="course")
+    router.register("runs", RunViewSet, basename="run")
+    router.register("sessions", SessionViewSet, basename="session")
+    router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+    return [
+        path("auth/token/", TokenView.as_view(), name="token"),
+        path("me/enrolments/", MyEnrolmentsView.as_view(), name="my-enrolments"),
+        path("me/certificates/", MyCertificatesView.as_view(), name="my-certificates"),
+        path("me/badges/", MyBadgesView.as_view(), name="my-badges"),
+        path("certificates/verify/<str:code>/", CertificateVerifyView.as_view(), name="certificate-verify"),
+        *router.urls,
+    ]
+
+
+def __getattr__(name: str):
+    # DRF imports this module (for `Pagination`) while DRF itself is still loading, so the API views, which
+    # need DRF, are imported only when the URLconf asks for `api_urlpatterns`.
+    if name == "api_urlpatterns":
+        return _api_urlpatterns()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

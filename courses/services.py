@@ -11,19 +11,32 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from labs.models import LabPage, LabRole, Room
 
 from . import tasks
 from .exceptions import (
     AlreadyEnrolled,
     AttendanceInvalid,
+    DomainError,
     EnrolmentClosed,
     NotAllowed,
     NotCancellable,
     RunAlreadyClosed,
     RunNotFinished,
 )
-from .models import Attendance, BadgeAssertion, BadgeClass, CoursePage, CourseRun, Enrolment, Session
+from .models import (
+    Attendance,
+    BadgeAssertion,
+    BadgeClass,
+    Competence,
+    CoursePage,
+    CourseRun,
+    Enrolment,
+    Session,
+)
 from .selectors import SEAT_TAKING, present_counts, user_can_teach, user_is_lab_manager
 from .signals import enrolment_completed
 
@@ -253,3 +266,164 @@ def run_close(*, run: CourseRun, by) -> RunCloseResult:
         for enrolment in completed:
             transaction.on_commit(lambda e=enrolment: enrolment_completed.send(sender=Enrolment, enrolment=e))
     return RunCloseResult(completed=completed, not_completed=not_completed)
+
+
+COURSE_FIELDS = frozenset(
+    {
+        "title",
+        "slug",
+        "summary",
+        "body",
+        "audience",
+        "topic",
+        "format",
+        "level",
+        "prerequisites",
+        "bring_along",
+        "price",
+        "attendance_rule_percent",
+    }
+)
+RUN_FIELDS = frozenset({"title", "capacity", "room", "venue_name", "venue_address", "enrolment_closes_at"})
+SESSION_FIELDS = frozenset({"start", "end", "location"})
+
+
+def _require_lab_manager(*, user, lab_id: int) -> None:
+    if not user.is_authenticated or not user_is_lab_manager(user=user, lab_id=lab_id):
+        raise NotAllowed()
+
+
+def _reject_unknown(fields: dict, allowed: frozenset) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+
+
+def _check_trainers(*, lab_id: int, trainers: list) -> None:
+    """Only people who hold a role at the run's lab may teach it."""
+    with_role = set(
+        LabRole.objects.filter(lab_id=lab_id, user__in=trainers).values_list("user_id", flat=True)
+    )
+    for trainer in trainers:
+        if trainer.pk not in with_role:
+            raise DomainError(
+                _("%(name)s gehört nicht zur Kursleitung dieses Labors.") % {"name": trainer.get_full_name()}
+            )
+
+
+def course_create(
+    *, lab: LabPage, by, title: str, summary: str, competences: Iterable[Competence] = (), **fields
+) -> CoursePage:
+    """Publish a new course offer under a lab. Only managers of that lab and superusers may."""
+    _require_lab_manager(user=by, lab_id=lab.pk)
+    _reject_unknown(fields, COURSE_FIELDS)
+    with transaction.atomic():
+        slug = fields.pop("slug", "") or slugify(title)
+        course = CoursePage(title=title, summary=summary, slug=slug, owner=by, **fields)
+        course.competences = list(competences)
+        lab.add_child(instance=course)
+        course.save_revision(user=by).publish(user=by)
+    return course
+
+
+def course_update(
+    *, course: CoursePage, by, competences: Iterable[Competence] | None = None, **fields
+) -> CoursePage:
+    """Change a course offer and publish the change as a new revision. Only managers of its lab may."""
+    _require_lab_manager(user=by, lab_id=course.get_parent().pk)
+    _reject_unknown(fields, COURSE_FIELDS)
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(course, name, value)
+        if competences is not None:
+            course.competences = list(competences)
+        course.save_revision(user=by).publish(user=by)
+    return course
+
+
+def run_create(
+    *,
+    course: CoursePage,
+    by,
+    capacity: int,
+    title: str = "",
+    room: Room | None = None,
+    trainers: Iterable = (),
+    venue_name: str = "",
+    venue_address: str = "",
+    enrolment_closes_at=None,
+) -> CourseRun:
+    """Schedule a run of a course offer. Only managers of the course's lab may; trainers need a role there."""
+    lab_id = course.get_parent().pk
+    _require_lab_manager(user=by, lab_id=lab_id)
+    trainers = list(trainers)
+    _check_trainers(lab_id=lab_id, trainers=trainers)
+    with transaction.atomic():
+        run = CourseRun(
+            course=course,
+            lab_id=lab_id,
+            capacity=capacity,
+            title=title,
+            room=room,
+            venue_name=venue_name,
+            venue_address=venue_address,
+            enrolment_closes_at=enrolment_closes_at,
+        )
+        run.full_clean()
+        run.save()
+        run.trainers.set(trainers)
+    return run
+
+
+def run_update(*, run: CourseRun, by, trainers: Iterable | None = None, **fields) -> CourseRun:
+    """Change a scheduled run. Fewer seats than are taken is refused; more seats go to those waiting."""
+    _require_lab_manager(user=by, lab_id=run.lab_id)
+    _reject_unknown(fields, RUN_FIELDS)
+    if trainers is not None:
+        trainers = list(trainers)
+        _check_trainers(lab_id=run.lab_id, trainers=trainers)
+    with transaction.atomic():
+        run = _lock_run(run)
+        if run.status != CourseRun.Status.SCHEDULED:
+            raise RunAlreadyClosed()
+        for name, value in fields.items():
+            setattr(run, name, value)
+        taken = Enrolment.objects.filter(run=run, status__in=SEAT_TAKING).count()
+        if run.capacity is not None and run.capacity < taken:
+            raise DomainError(
+                _("Es sind schon %(taken)s Plätze vergeben; weniger Plätze gehen nicht.") % {"taken": taken}
+            )
+        run.full_clean()
+        run.save()
+        if trainers is not None:
+            run.trainers.set(trainers)
+        _promote_waiting(run=run)
+    return run
+
+
+def session_create(*, run: CourseRun, by, start, end, location: str = "") -> Session:
+    """Add a meeting to a scheduled run. Only managers of the run's lab may."""
+    _require_lab_manager(user=by, lab_id=run.lab_id)
+    with transaction.atomic():
+        run = _lock_run(run)
+        if run.status != CourseRun.Status.SCHEDULED:
+            raise RunAlreadyClosed()
+        session = Session(run=run, start=start, end=end, location=location)
+        session.full_clean()
+        session.save()
+    return session
+
+
+def session_update(*, session: Session, by, **fields) -> Session:
+    """Move or relocate a meeting of a scheduled run. Only managers of the run's lab may."""
+    _require_lab_manager(user=by, lab_id=session.run.lab_id)
+    _reject_unknown(fields, SESSION_FIELDS)
+    with transaction.atomic():
+        run = _lock_run(session.run)
+        if run.status != CourseRun.Status.SCHEDULED:
+            raise RunAlreadyClosed()
+        for name, value in fields.items():
+            setattr(session, name, value)
+        session.full_clean()
+        session.save()
+    return session

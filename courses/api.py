@@ -1,0 +1,282 @@
+"""The courses part of the REST API: course offers, runs, sessions, enrolment, attendance, badges.
+
+Views parse input, call one service or selector and answer; rules and permissions live in the services
+(their domain errors become HTTP answers in `config.api.exception_handler`).
+"""
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from . import selectors, services
+from .exceptions import NotFound
+from .filters import CourseFilter, RunFilter
+from .models import BadgeAssertion, CoursePage, CourseRun, Enrolment, Session
+from .serializers import (
+    AttendanceSerializer,
+    BadgeSerializer,
+    CourseCreateSerializer,
+    CourseDetailSerializer,
+    CourseSerializer,
+    CourseUpdateSerializer,
+    EnrolmentSerializer,
+    RunCloseResultSerializer,
+    RunCreateSerializer,
+    RunSerializer,
+    RunUpdateSerializer,
+    SessionSerializer,
+    SessionWriteSerializer,
+)
+
+DOMAIN_ERROR = OpenApiResponse(description="Fehler mit Begründung in `detail`.")
+
+
+class TeachesRun(permissions.BasePermission):
+    """Trainers of the run, managers of its lab and superusers."""
+
+    def has_object_permission(self, request, view, obj):
+        run = obj.run if isinstance(obj, Session) else obj
+        return selectors.user_can_teach(user=request.user, run=run)
+
+
+class FormatIsAFilter(DefaultContentNegotiation):
+    """`?format=` filters course offers by form (vor Ort, online); here it never picks the response format."""
+
+    class settings:  # stands in for DRF's api_settings
+        URL_FORMAT_OVERRIDE = None
+
+
+class DetailUnfilteredMixin:
+    """List filters narrow the list only; a detail route finds its object whatever the filters say."""
+
+    def filter_queryset(self, queryset):
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+@extend_schema_view(
+    create=extend_schema(request=CourseCreateSerializer, responses={201: CourseDetailSerializer}),
+    partial_update=extend_schema(request=CourseUpdateSerializer, responses={200: CourseDetailSerializer}),
+)
+class CourseViewSet(
+    DetailUnfilteredMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Published course offers. Lab managers create and change the offers of their labs."""
+
+    lookup_field = "slug"
+    filterset_class = CourseFilter
+    content_negotiation_class = FormatIsAFilter
+
+    def get_queryset(self) -> QuerySet[CoursePage]:
+        return selectors.courses_with_lab(selectors.courses_for_catalogue())
+
+    def get_serializer_class(self):
+        return CourseSerializer if self.action == "list" else CourseDetailSerializer
+
+    def get_object(self) -> CoursePage:
+        # Slugs are unique per lab only; the oldest offer with the slug answers.
+        course = self.get_queryset().filter(slug=self.kwargs["slug"]).order_by("pk").first()
+        if course is None:
+            raise NotFound()
+        return course
+
+    def create(self, request, *args, **kwargs):
+        serializer = CourseCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        course = services.course_create(by=request.user, **serializer.validated_data)
+        return self._detail(course, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        serializer = CourseUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        course = services.course_update(
+            course=self.get_object(), by=request.user, **serializer.validated_data
+        )
+        return self._detail(course, status.HTTP_200_OK)
+
+    def _detail(self, course: CoursePage, code: int) -> Response:
+        course = self.get_queryset().get(pk=course.pk)
+        return Response(
+            CourseDetailSerializer(course, context=self.get_serializer_context()).data, status=code
+        )
+
+
+@extend_schema_view(
+    create=extend_schema(request=RunCreateSerializer, responses={201: RunSerializer}),
+    partial_update=extend_schema(request=RunUpdateSerializer, responses={200: RunSerializer}),
+)
+class RunViewSet(
+    DetailUnfilteredMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Scheduled runs with their sessions and seats. The list shows upcoming runs unless a date range is
+    given."""
+
+    serializer_class = RunSerializer
+    filterset_class = RunFilter
+    throttle_scope = None  # set per action (enrolment)
+
+    def get_queryset(self) -> QuerySet[CourseRun]:
+        return selectors.run_list(include_past=True)
+
+    def create(self, request, *args, **kwargs):
+        serializer = RunCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run = services.run_create(by=request.user, **serializer.validated_data)
+        return self._detail(run, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        serializer = RunUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        run = services.run_update(run=self.get_object(), by=request.user, **serializer.validated_data)
+        return self._detail(run, status.HTTP_200_OK)
+
+    def _detail(self, run: CourseRun, code: int) -> Response:
+        run = selectors.run_get(run_id=run.pk)
+        return Response(RunSerializer(run, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=SessionWriteSerializer, responses={201: SessionSerializer, 400: DOMAIN_ERROR})
+    @action(detail=True, methods=["post"], url_path="sessions")
+    def sessions(self, request, pk=None):
+        """Add a session to the run (lab managers)."""
+        serializer = SessionWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = services.session_create(run=self.get_object(), by=request.user, **serializer.validated_data)
+        session = selectors.session_get(session_id=session.pk)
+        return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: EnrolmentSerializer,
+            400: OpenApiResponse(description="Anmeldung geschlossen; der Grund steht in `detail`."),
+            409: OpenApiResponse(description="Bereits angemeldet."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated],
+        throttle_classes=[ScopedRateThrottle],
+        throttle_scope="enrol",
+    )
+    def enrol(self, request, pk=None):
+        """Take a seat, or a place on the waiting list when the run is full."""
+        enrolment = services.enrolment_create(run=self.get_object(), user=request.user)
+        enrolment.waitlist_position = selectors.waitlist_position(enrolment=enrolment)
+        return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None, responses={200: RunCloseResultSerializer, 400: DOMAIN_ERROR, 409: DOMAIN_ERROR}
+    )
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated, TeachesRun])
+    def complete(self, request, pk=None):
+        """Close the run after its last session: who attended enough completes it."""
+        result = services.run_close(run=self.get_object(), by=request.user)
+        data = {"completed": len(result.completed), "not_completed": len(result.not_completed)}
+        return Response(RunCloseResultSerializer(data).data)
+
+
+@extend_schema_view(
+    partial_update=extend_schema(request=SessionWriteSerializer, responses={200: SessionSerializer}),
+)
+class SessionViewSet(viewsets.GenericViewSet):
+    """Sessions: lab managers move them, trainers record who came."""
+
+    serializer_class = SessionSerializer
+
+    def get_queryset(self) -> QuerySet[Session]:
+        return Session.objects.select_related("run", "run__lab", "run__room")
+
+    def partial_update(self, request, *args, **kwargs):
+        serializer = SessionWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        session = services.session_update(
+            session=self.get_object(), by=request.user, **serializer.validated_data
+        )
+        session = selectors.session_get(session_id=session.pk)
+        return Response(SessionSerializer(session).data)
+
+    @extend_schema(
+        methods=["get"],
+        request=None,
+        responses={200: AttendanceSerializer(many=True)},
+        description="Who holds a seat and what is recorded for this session.",
+    )
+    @extend_schema(
+        methods=["put"],
+        request=AttendanceSerializer(many=True),
+        responses={200: AttendanceSerializer(many=True), 400: DOMAIN_ERROR},
+        description="Record attendance for the listed enrolments; all or nothing.",
+    )
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        permission_classes=[permissions.IsAuthenticated, TeachesRun],
+        pagination_class=None,
+    )
+    def attendance(self, request, pk=None):
+        session = self.get_object()
+        if request.method == "PUT":
+            serializer = AttendanceSerializer(data=request.data, many=True)
+            serializer.is_valid(raise_exception=True)
+            entries = [
+                services.AttendanceEntry(enrolment_id=entry["enrolment"], status=entry["status"])
+                for entry in serializer.validated_data
+            ]
+            services.attendance_record(session=session, entries=entries, by=request.user)
+        rows = selectors.session_attendance(session=session)
+        return Response(AttendanceSerializer(rows, many=True).data)
+
+
+class EnrolmentViewSet(viewsets.GenericViewSet):
+    """Cancelling a seat: one's own, or any in a lab one manages. Other enrolments do not exist here."""
+
+    serializer_class = EnrolmentSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Enrolment]:
+        if getattr(self, "swagger_fake_view", False):
+            return Enrolment.objects.none()
+        return selectors.enrolments_manageable_by(user=self.request.user)
+
+    @extend_schema(request=None, responses={200: EnrolmentSerializer, 400: DOMAIN_ERROR})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Give the seat back; the first person waiting gets it."""
+        enrolment = services.enrolment_cancel(enrolment=self.get_object(), by=request.user)
+        return Response(EnrolmentSerializer(enrolment).data)
+
+
+class MyEnrolmentsView(generics.ListAPIView):
+    """The signed-in person's enrolments, newest first."""
+
+    serializer_class = EnrolmentSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Enrolment]:
+        if getattr(self, "swagger_fake_view", False):
+            return Enrolment.objects.none()
+        return selectors.enrolment_list_for_user(user=self.request.user)
+
+
+class MyBadgesView(generics.ListAPIView):
+    """The signed-in person's badges (Open Badges 2.0 hosted assertions), newest first."""
+
+    serializer_class = BadgeSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[BadgeAssertion]:
+        if getattr(self, "swagger_fake_view", False):
+            return BadgeAssertion.objects.none()
+        return selectors.badge_assertions_for_user(user=self.request.user)

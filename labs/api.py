@@ -1,0 +1,14 @@
+from rest_framework import viewsets
+
+from .models import LabPage
+from .serializers import LabSerializer
+
+
+class LabViewSet(viewsets.ReadOnlyModelViewSet):
+    """The regional labs: where they are, when they are open, how to reach them."""
+
+    serializer_class = LabSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return LabPage.objects.live().public().select_related("municipality").order_by("title")

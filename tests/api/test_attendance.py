@@ -1,0 +1,194 @@
+from datetime import timedelta
+
+import pytest
+
+from courses.models import Attendance, Enrolment
+from tests.factories import (
+    AttendanceFactory,
+    CourseRunFactory,
+    EnrolmentFactory,
+    LabRoleFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trainer():
+    return UserFactory(full_name="Tina Trainerin")
+
+
+@pytest.fixture
+def run(trainer):
+    return CourseRunFactory(trainers=[trainer], sessions=2)
+
+
+@pytest.fixture
+def session(run):
+    return run.sessions.order_by("start").first()
+
+
+@pytest.fixture
+def trainer_api(api, trainer):
+    api.force_authenticate(trainer)
+    return api
+
+
+def _url(session):
+    return f"/api/v1/sessions/{session.pk}/attendance/"
+
+
+def test_trainer_sees_one_row_per_seat_holder(trainer_api, run, session):
+    anna = EnrolmentFactory(run=run, user=UserFactory(full_name="Anna Alt"))
+    bernd = EnrolmentFactory(run=run, user=UserFactory(full_name="Bernd Berg"))
+    EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED)
+    AttendanceFactory(session=session, enrolment=anna, status="present")
+
+    response = trainer_api.get(_url(session))
+
+    assert response.status_code == 200
+    assert response.json() == [
+        {"enrolment": anna.pk, "participant": "Anna Alt", "status": "present"},
+        {"enrolment": bernd.pk, "participant": "Bernd Berg", "status": None},
+    ]
+
+
+def test_trainer_records_attendance(trainer_api, run, session):
+    anna, bernd = EnrolmentFactory(run=run), EnrolmentFactory(run=run)
+
+    response = trainer_api.put(
+        _url(session),
+        [{"enrolment": anna.pk, "status": "present"}, {"enrolment": bernd.pk, "status": "excused"}],
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert {row["enrolment"]: row["status"] for row in response.json()} == {
+        anna.pk: "present",
+        bernd.pk: "excused",
+    }
+    assert Attendance.objects.get(session=session, enrolment=anna).status == "present"
+
+
+def test_null_status_clears_what_was_recorded(trainer_api, run, session):
+    anna = EnrolmentFactory(run=run)
+    AttendanceFactory(session=session, enrolment=anna, status="absent")
+
+    response = trainer_api.put(_url(session), [{"enrolment": anna.pk, "status": None}], format="json")
+
+    assert response.status_code == 200
+    assert not Attendance.objects.filter(session=session).exists()
+
+
+def test_lab_manager_may_record_attendance(api, run, session):
+    anna = EnrolmentFactory(run=run)
+    api.force_authenticate(LabRoleFactory(lab=run.lab).user)
+
+    response = api.put(_url(session), [{"enrolment": anna.pk, "status": "present"}], format="json")
+
+    assert response.status_code == 200
+
+
+def test_non_trainer_gets_403_and_nothing_changes(api, run, session):
+    anna = EnrolmentFactory(run=run)
+    AttendanceFactory(session=session, enrolment=anna, status="absent")
+    api.force_authenticate(UserFactory())
+
+    put = api.put(_url(session), [{"enrolment": anna.pk, "status": "present"}], format="json")
+    get = api.get(_url(session))
+
+    assert put.status_code == 403
+    assert get.status_code == 403
+    assert Attendance.objects.get(session=session, enrolment=anna).status == "absent"
+
+
+def test_participant_of_the_run_cannot_record_attendance(api, run, session):
+    anna = EnrolmentFactory(run=run)
+    api.force_authenticate(anna.user)
+
+    response = api.put(_url(session), [{"enrolment": anna.pk, "status": "present"}], format="json")
+
+    assert response.status_code == 403
+    assert not Attendance.objects.exists()
+
+
+def test_anonymous_cannot_see_attendance(api, session):
+    assert api.get(_url(session)).status_code in (401, 403)
+
+
+def test_bad_status_is_400_and_nothing_changes(trainer_api, run, session):
+    anna, bernd = EnrolmentFactory(run=run), EnrolmentFactory(run=run)
+
+    response = trainer_api.put(
+        _url(session),
+        [{"enrolment": anna.pk, "status": "present"}, {"enrolment": bernd.pk, "status": "vielleicht"}],
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert not Attendance.objects.exists()
+
+
+def test_enrolment_of_another_run_is_400_and_nothing_changes(trainer_api, run, session):
+    anna = EnrolmentFactory(run=run)
+    stranger = EnrolmentFactory()
+
+    response = trainer_api.put(
+        _url(session),
+        [{"enrolment": anna.pk, "status": "present"}, {"enrolment": stranger.pk, "status": "present"}],
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert not Attendance.objects.exists()
+
+
+def test_attendance_body_must_be_a_list(trainer_api, session):
+    response = trainer_api.put(_url(session), {"enrolment": 1, "status": "present"}, format="json")
+
+    assert response.status_code == 400
+
+
+def test_complete_closes_the_run_and_counts(api, trainer):
+    run = CourseRunFactory(trainers=[trainer], sessions=2, starts_in=timedelta(days=-14))
+    came, missed = EnrolmentFactory(run=run), EnrolmentFactory(run=run)
+    for session in run.sessions.all():
+        AttendanceFactory(session=session, enrolment=came, status="present")
+    api.force_authenticate(trainer)
+
+    response = api.post(f"/api/v1/runs/{run.pk}/complete/")
+
+    assert response.status_code == 200
+    assert response.json() == {"completed": 1, "not_completed": 1}
+    came.refresh_from_db()
+    missed.refresh_from_db()
+    assert (came.status, missed.status) == ("completed", "not_completed")
+
+
+def test_complete_before_the_last_session_is_400(trainer_api, run):
+    response = trainer_api.post(f"/api/v1/runs/{run.pk}/complete/")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "run_not_finished"
+
+
+def test_complete_twice_is_409(api, trainer):
+    run = CourseRunFactory(trainers=[trainer], starts_in=timedelta(days=-14))
+    api.force_authenticate(trainer)
+    api.post(f"/api/v1/runs/{run.pk}/complete/")
+
+    assert api.post(f"/api/v1/runs/{run.pk}/complete/").status_code == 409
+
+
+def test_complete_by_a_non_trainer_is_403(api):
+    run = CourseRunFactory(starts_in=timedelta(days=-14))
+    enrolment = EnrolmentFactory(run=run)
+    api.force_authenticate(UserFactory())
+
+    response = api.post(f"/api/v1/runs/{run.pk}/complete/")
+
+    assert response.status_code == 403
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.CONFIRMED

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -17,7 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Length, Substr
 from django.utils import timezone
 
 from labs.models import LabPage, LabRole
@@ -235,6 +235,69 @@ def lab_for_course(*, course: CoursePage) -> LabPage:
     return LabPage.objects.select_related("municipality").get(pk=course.get_parent().pk)
 
 
+def upcoming_runs_for_lab(*, lab: LabPage, limit: int = 20) -> list[CourseRun]:
+    """The next runs at one lab that have not begun yet, soonest first, with sessions and seat counts."""
+    return list(run_list().filter(lab=lab, first_start__gte=timezone.now())[:limit])
+
+
+def runs_for_course_page(*, course: CoursePage, user=None) -> list[CourseRun]:
+    """The runs of a course offer that have not begun yet, soonest first, each with `enrolment_open`
+    (the deadline is the run's own or the first session's start) and `my_enrolment` (the visitor's
+    active enrolment or None); a fixed number of queries however many runs and sessions there are."""
+    now = timezone.now()
+    runs = list(run_list().filter(course=course, first_start__gte=now))
+    mine = {}
+    if user is not None and user.is_authenticated and runs:
+        mine = {
+            e.run_id: e
+            for e in Enrolment.objects.filter(user=user, run__in=runs)
+            .exclude(status=Enrolment.Status.CANCELLED)
+            .annotate(waitlist_position=_waitlist_position())
+        }
+    for run in runs:
+        closes_at = run.enrolment_closes_at or run.first_start
+        run.enrolment_open = now < closes_at
+        run.my_enrolment = mine.get(run.pk)
+    return runs
+
+
+def courses_with_next_run(*, courses) -> list[CoursePage]:
+    """Attach `lab_page` (with its municipality) and `next_run` (the soonest run not yet begun, with
+    seat counts, or None) to each course of one catalogue page, in two queries."""
+    courses = list(courses)
+    if not courses:
+        return courses
+    lab_paths = {course.path[: -CoursePage.steplen] for course in courses}
+    labs = LabPage.objects.filter(path__in=lab_paths).select_related("municipality")
+    labs = {lab.path: lab for lab in labs}
+    runs = (
+        with_seat_counts(CourseRun.objects.filter(course__in=courses, status=CourseRun.Status.SCHEDULED))
+        .filter(first_start__gte=timezone.now())
+        .order_by("first_start", "pk")
+    )
+    next_runs = {}
+    for run in runs:
+        next_runs.setdefault(run.course_id, run)
+    for course in courses:
+        course.lab_page = labs.get(course.path[: -CoursePage.steplen])
+        course.next_run = next_runs.get(course.pk)
+    return courses
+
+
+def user_teaches_anywhere(*, user) -> bool:
+    """Whether the person trains a run or holds a role at a lab (one query)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        type(user)
+        .objects.filter(pk=user.pk)
+        .filter(Q(teaching_runs__isnull=False) | Q(lab_roles__isnull=False))
+        .exists()
+    )
+
+
 def lab_ids_managed_by(*, user) -> QuerySet:
     """The ids of the labs a person manages, as a subquery."""
     return LabRole.objects.filter(user=user, role=LabRole.Role.MANAGER).values("lab_id")
@@ -298,6 +361,72 @@ def run_participants(*, run: CourseRun) -> QuerySet[Enrolment]:
 def run_sessions_with_recorded(*, run: CourseRun) -> QuerySet[Session]:
     """The sessions of a run in order, each with `recorded` (how many attendances are recorded)."""
     return Session.objects.filter(run=run).annotate(recorded=Count("attendances")).order_by("start", "pk")
+
+
+def courses_with_lab(courses: QuerySet[CoursePage]) -> QuerySet[CoursePage]:
+    """Annotate course offers with their lab's `lab_slug` and `lab_title` and the lab's `municipality_slug`.
+
+    A course's lab is its parent page: the path without its last step.
+    """
+    lab = LabPage.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - CoursePage.steplen)
+    )
+    return courses.annotate(
+        lab_slug=Subquery(lab.values("slug")[:1]),
+        lab_title=Subquery(lab.values("title")[:1]),
+        municipality_slug=Subquery(lab.values("municipality__slug")[:1]),
+    )
+
+
+@dataclass(frozen=True)
+class RunFilters:
+    """What a list of runs can be narrowed by; empty values mean "any"."""
+
+    course: int | None = None  # course page id
+    lab: str = ""  # lab page slug
+    starts_after: datetime | None = None
+    starts_before: datetime | None = None
+    audience: str = ""
+    has_seats: bool | None = None
+
+
+def runs_filtered(*, filters: RunFilters = RunFilters()) -> QuerySet[CourseRun]:
+    """Runs matching the filters, soonest first.
+
+    Without a date range only upcoming runs; with one, every run whose first session starts in it.
+    """
+    dated = filters.starts_after is not None or filters.starts_before is not None
+    runs = run_list(include_past=dated)
+    if filters.starts_after is not None:
+        runs = runs.filter(first_start__gte=filters.starts_after)
+    if filters.starts_before is not None:
+        runs = runs.filter(first_start__lte=filters.starts_before)
+    if filters.course is not None:
+        runs = runs.filter(course_id=filters.course)
+    if filters.lab:
+        runs = runs.filter(lab__slug=filters.lab)
+    if filters.audience:
+        runs = runs.filter(course__audience=filters.audience)
+    if filters.has_seats is True:
+        runs = runs.filter(seats_left__gt=0)
+    elif filters.has_seats is False:
+        runs = runs.filter(seats_left=0)
+    return runs
+
+
+def enrolments_manageable_by(*, user) -> QuerySet[Enrolment]:
+    """Enrolments a person may act on: their own, and every enrolment in the labs they manage."""
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    enrolments = Enrolment.objects.select_related("run", "run__course")
+    if user.is_superuser:
+        return enrolments
+    managed_labs = LabRole.objects.filter(user=user, role=LabRole.Role.MANAGER).values("lab_id")
+    return enrolments.filter(Q(user=user) | Q(run__lab_id__in=managed_labs))
+
+
+def session_get(*, session_id: int) -> Session:
+    return Session.objects.select_related("run", "run__lab", "run__room").get(pk=session_id)
 
 
 def labs_managed_by(*, user) -> QuerySet[LabPage]:

@@ -24,7 +24,9 @@ def test_password_reset_sends_plain_german_mail_with_working_link(client, mailou
     response = client.get(link, follow=True)
     assert response.status_code == 200
     form_url = response.redirect_chain[-1][0]
-    response = client.post(form_url, {"new_password1": "neues-passwort-9", "new_password2": "neues-passwort-9"})
+    response = client.post(
+        form_url, {"new_password1": "neues-passwort-9", "new_password2": "neues-passwort-9"}
+    )
     assert response["Location"] == reverse("accounts:password_reset_complete")
     user.refresh_from_db()
     assert user.check_password("neues-passwort-9")

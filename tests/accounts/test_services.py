@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_register_creates_account_with_lowercased_email():
-    user = user_register(email="Erika.Muster@Example.org ", full_name=" Erika  Muster ", password="sonnen-blume-7")
+    user = user_register(
+        email="Erika.Muster@Example.org ", full_name=" Erika  Muster ", password="sonnen-blume-7"
+    )
     assert user.email == "erika.muster@example.org"
     assert user.full_name == "Erika Muster"
     assert user.check_password("sonnen-blume-7")

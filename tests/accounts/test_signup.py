@@ -10,7 +10,12 @@ URL = reverse("accounts:signup")
 
 
 def _data(**overrides):
-    data = {"full_name": "Erika Muster", "email": "erika@example.org", "password": "sonnen-blume-7", "consent": "on"}
+    data = {
+        "full_name": "Erika Muster",
+        "email": "erika@example.org",
+        "password": "sonnen-blume-7",
+        "consent": "on",
+    }
     data.update(overrides)
     return data
 

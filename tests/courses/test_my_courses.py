@@ -1,0 +1,207 @@
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import BadgeAssertion, BadgeClass, CourseRun, Enrolment
+from courses.services import enrolment_create
+from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("courses:my_courses")
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_and_empty_cache(settings):
+    """The test client speaks plain HTTP; rate-limit counters live in the cache and start at none."""
+    settings.SECURE_SSL_REDIRECT = False
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _cancel_url(enrolment):
+    return reverse("courses:enrolment_cancel", args=[enrolment.pk])
+
+
+def _badge(enrolment):
+    badge_class, _ = BadgeClass.objects.get_or_create(
+        course=enrolment.run.course, defaults={"name": "Sicher im Netz", "description": "d", "criteria": "c"}
+    )
+    return BadgeAssertion.objects.create(
+        badge_class=badge_class,
+        enrolment=enrolment,
+        recipient_hash="sha256$x",
+        salt="s",
+        issued_on=timezone.now(),
+    )
+
+
+def test_my_courses_needs_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_my_courses_shows_status_in_words(client):
+    user = UserFactory()
+    full = CourseRunFactory(capacity=1)
+    EnrolmentFactory(run=full)
+    EnrolmentFactory(run=full, status=Enrolment.Status.WAITLISTED, waitlisted_at=timezone.now())
+    EnrolmentFactory(user=user)
+    enrolment_create(run=full, user=user)
+    EnrolmentFactory(user=user, status=Enrolment.Status.CANCELLED)
+    EnrolmentFactory(
+        user=user, status=Enrolment.Status.COMPLETED, run=CourseRunFactory(starts_in=timedelta(days=-30))
+    )
+    client.force_login(user)
+    html = client.get(URL).content.decode()
+    assert "Platz sicher" in html
+    assert "Warteliste, Platz 2" in html
+    assert "abgesagt" in html
+    assert "abgeschlossen" in html
+
+
+def test_my_courses_offers_cancel_only_for_active_upcoming(client):
+    user = UserFactory()
+    active = EnrolmentFactory(user=user)
+    cancelled = EnrolmentFactory(user=user, status=Enrolment.Status.CANCELLED)
+    client.force_login(user)
+    html = client.get(URL).content.decode()
+    assert _cancel_url(active) in html
+    assert _cancel_url(cancelled) not in html
+
+
+def test_my_courses_lists_certificates_and_badges(client):
+    from certificates.models import Certificate
+
+    user = UserFactory()
+    enrolment = EnrolmentFactory(
+        user=user, status=Enrolment.Status.COMPLETED, run=CourseRunFactory(starts_in=timedelta(days=-30))
+    )
+    certificate = Certificate.objects.create(
+        code="K7QM3XRT9HVD",
+        enrolment=enrolment,
+        participant_name=user.full_name,
+        course_title="Sicher im Netz",
+        lab_name="Labor",
+        first_session=timezone.localdate(),
+        last_session=timezone.localdate(),
+        hours=4,
+        issued_at=timezone.now(),
+    )
+    assertion = _badge(enrolment)
+    client.force_login(user)
+    html = client.get(URL).content.decode()
+    assert "K7QM-3XRT-9HVD" in html
+    assert reverse("certificates:pdf", args=[certificate.code]) in html
+    assert reverse("certificates:verify", args=[certificate.code]) in html
+    assert reverse("badges:assertion", args=[assertion.uuid]) in html
+    assert reverse("badges:assertion_image", args=[assertion.uuid]) in html
+
+
+def test_my_courses_shows_nobody_elses_enrolments(client):
+    other = EnrolmentFactory(run=CourseRunFactory(title="Fremder Abendkurs"))
+    client.force_login(UserFactory())
+    html = client.get(URL).content.decode()
+    assert "Fremder Abendkurs" not in html
+    assert _cancel_url(other) not in html
+
+
+def _make_enrolments(user, n):
+    for i in range(n):
+        run = CourseRunFactory(sessions=3, starts_in=timedelta(days=3 + i))
+        enrolment = EnrolmentFactory(user=user, run=run)
+        if i % 2:
+            _badge(enrolment)
+
+
+def test_my_courses_query_count_does_not_grow(client, django_assert_num_queries):
+    """As many queries for 20 enrolments (with badges) as for 2."""
+    user = UserFactory()
+    _make_enrolments(user, 2)
+    client.force_login(user)
+    client.get(URL)  # fills per-process caches (site root paths, content types)
+    with CaptureQueriesContext(connection) as with_two:
+        client.get(URL)
+    _make_enrolments(user, 18)
+    with django_assert_num_queries(len(with_two)):
+        response = client.get(URL)
+    assert response.content.decode().count('class="card enrolment-card"') == 20
+    assert len(with_two) <= 15
+
+
+def test_cancel_page_asks_before_cancelling(client):
+    enrolment = EnrolmentFactory()
+    client.force_login(enrolment.user)
+    response = client.get(_cancel_url(enrolment))
+    assert response.status_code == 200
+    assert "Ja, absagen" in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.CONFIRMED
+
+
+def test_cancel_own_seat_promotes_first_waiting_and_mails_them(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    run = CourseRunFactory(capacity=1)
+    mine = EnrolmentFactory(run=run)
+    now = timezone.now()
+    first = EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED, waitlisted_at=now)
+    second = EnrolmentFactory(
+        run=run, status=Enrolment.Status.WAITLISTED, waitlisted_at=now + timedelta(seconds=1)
+    )
+    client.force_login(mine.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_cancel_url(mine), follow=True)
+    assert "abgesagt" in response.content.decode()
+    mine.refresh_from_db()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert mine.status == Enrolment.Status.CANCELLED
+    assert first.status == Enrolment.Status.CONFIRMED
+    assert second.status == Enrolment.Status.WAITLISTED
+    assert [m.to for m in mailoutbox] == [[first.user.email]]
+
+
+def test_cancel_waitlist_place_says_so(client):
+    run = CourseRunFactory(capacity=1)
+    EnrolmentFactory(run=run)
+    waiting = EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED, waitlisted_at=timezone.now())
+    client.force_login(waiting.user)
+    response = client.post(_cancel_url(waiting), follow=True)
+    assert "nicht mehr auf der Warteliste" in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == Enrolment.Status.CANCELLED
+
+
+def test_cancel_someone_elses_enrolment_is_404_and_changes_nothing(client):
+    other = EnrolmentFactory()
+    client.force_login(UserFactory())
+    assert client.get(_cancel_url(other)).status_code == 404
+    assert client.post(_cancel_url(other)).status_code == 404
+    other.refresh_from_db()
+    assert other.status == Enrolment.Status.CONFIRMED
+
+
+def test_cancel_after_course_started_shows_reason(client):
+    enrolment = EnrolmentFactory(run=CourseRunFactory(starts_in=timedelta(days=-8), sessions=1))
+    client.force_login(enrolment.user)
+    response = client.post(_cancel_url(enrolment), follow=True)
+    assert response.status_code == 200
+    assert "schon stattgefunden" in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.CONFIRMED
+
+
+def test_cancel_in_cancelled_run_is_refused(client):
+    enrolment = EnrolmentFactory()
+    CourseRun.objects.filter(pk=enrolment.run_id).update(status=CourseRun.Status.CANCELLED)
+    client.force_login(enrolment.user)
+    response = client.post(_cancel_url(enrolment), follow=True)
+    assert "kann nicht mehr abgesagt werden" in response.content.decode()

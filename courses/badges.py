@@ -123,7 +123,7 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 def _initials(title: str) -> str:
     words = [w for w in title.replace("-", " ").split() if w[:1].isalnum()]
     capitalised = [w for w in words if w[:1].isupper() or w[:1].isdigit()] or words
-    return "".join(w[0] for w in capitalised[:3]).upper() or "?"
+    return "".join(w[0] for w in capitalised[:2]).upper() or "?"
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int) -> list[str]:
@@ -153,25 +153,20 @@ def badge_png(*, title: str, lab: str, assertion_url: str | None = None) -> byte
     inset = 22 * scale
     draw.ellipse((inset, inset, size - inset, size - inset), outline=ACCENT, width=5 * scale)
     centre = size // 2
-    draw.text(
-        (centre, centre - 70 * scale), _initials(title), font=_font(104 * scale), fill="white", anchor="mm"
-    )
-    draw.line(
-        (centre - 40 * scale, centre + 2 * scale, centre + 40 * scale, centre + 2 * scale),
-        fill=ACCENT,
-        width=3 * scale,
-    )
-    title_font = _font(25 * scale)
-    y = centre + 38 * scale
-    for line in _wrap(draw, title, title_font, 250 * scale, 2):
+    initials_font = _font(96 * scale)
+    draw.text((centre, centre - 88 * scale), _initials(title), font=initials_font, fill="white", anchor="mm")
+    rule_y = centre - 26 * scale
+    draw.line((centre - 40 * scale, rule_y, centre + 40 * scale, rule_y), fill=ACCENT, width=3 * scale)
+    title_font = _font(23 * scale)
+    y = centre + 8 * scale
+    for line in _wrap(draw, title, title_font, 280 * scale, 3):
         draw.text((centre, y), line, font=title_font, fill="white", anchor="mm")
-        y += 33 * scale
-    lab_font = _font(17 * scale)
-    lab_line = _wrap(draw, lab, lab_font, 200 * scale, 1)
+        y += 30 * scale
+    lab_font = _font(16 * scale)
+    lab_line = _wrap(draw, lab, lab_font, 270 * scale, 1)
     if lab_line:
-        draw.text(
-            (centre, centre + 128 * scale), lab_line[0], font=lab_font, fill=(225, 232, 236), anchor="mm"
-        )
+        lab_y = centre + 122 * scale
+        draw.text((centre, lab_y), lab_line[0], font=lab_font, fill=(225, 232, 236), anchor="mm")
     image = image.resize((IMAGE_SIZE, IMAGE_SIZE), Image.LANCZOS)
     info = PngImagePlugin.PngInfo()
     if assertion_url:

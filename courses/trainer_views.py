@@ -1,11 +1,138 @@
-from django.http import Http404
+"""The trainer's workspace (/kursleitung/): own sessions and runs, attendance, closing a run.
+
+Every run and session is looked up among `runs_taught_by(user)`, so changing an id in the address
+leads to "not found", never to someone else's course.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .exceptions import DomainError
+from .models import CourseRun, Session
+from .templatetags.courses_tags import session_when
+from .trainer_forms import AttendanceForm
 
 
-def _placeholder(request, *args, **kwargs):
-    raise Http404
+def _run_or_404(request, run_id: int) -> CourseRun:
+    return get_object_or_404(selectors.runs_taught_by(user=request.user), pk=run_id)
 
 
-dashboard_view = _placeholder
-run_detail_view = _placeholder
-session_attendance_view = _placeholder
-run_close_view = _placeholder
+def _ready_to_close(run: CourseRun) -> bool:
+    """The run is open and its last session has begun (`run` comes with `last_start`)."""
+    return (
+        run.status == CourseRun.Status.SCHEDULED
+        and run.last_start is not None
+        and run.last_start <= timezone.now()
+    )
+
+
+@login_required
+def dashboard_view(request):
+    if not selectors.user_teaches_anywhere(user=request.user):
+        return render(request, "courses/trainer/not_trainer.html", status=403)
+    runs = list(selectors.trainer_runs_open_or_recent(user=request.user))
+    # Runs waiting to be closed first: that is the trainer's next job for them.
+    runs.sort(key=lambda run: not run.ready_to_close)
+    context = {"sessions": selectors.trainer_sessions_upcoming(user=request.user), "runs": runs}
+    return render(request, "courses/trainer/dashboard.html", context)
+
+
+@login_required
+def run_detail_view(request, run_id: int):
+    run = _run_or_404(request, run_id)
+    context = {
+        "run": run,
+        "participants": list(selectors.run_participants(run=run)),
+        "sessions": list(selectors.run_sessions_with_recorded(run=run)),
+        "can_close": _ready_to_close(run),
+    }
+    return render(request, "courses/trainer/run_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_attendance_view(request, session_id: int):
+    taught = selectors.runs_taught_by(user=request.user).values("pk")
+    session = get_object_or_404(
+        Session.objects.select_related("run", "run__course", "run__lab", "run__room").filter(run__in=taught),
+        pk=session_id,
+    )
+    run = session.run
+    is_open = run.status == CourseRun.Status.SCHEDULED
+    if request.method == "POST" and not is_open:
+        messages.error(
+            request, _("Der Kurs ist abgeschlossen; die Anwesenheit lässt sich nicht mehr ändern.")
+        )
+        return redirect("trainer:session_attendance", session_id=session.pk)
+    rows = selectors.session_attendance(session=session)
+    form = AttendanceForm(request.POST if request.method == "POST" else None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.attendance_record(session=session, entries=form.entries(), by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _saved_message(session, saved))
+            return redirect("trainer:session_attendance", session_id=session.pk)
+    context = {"session": session, "run": run, "form": form, "is_open": is_open}
+    return render(request, "courses/trainer/session_attendance.html", context)
+
+
+def _saved_message(session: Session, saved) -> str:
+    present = sum(1 for attendance in saved if attendance.status == "present")
+    return ngettext(
+        "Gespeichert für %(when)s: %(present)s Person anwesend.",
+        "Gespeichert für %(when)s: %(present)s Personen anwesend.",
+        present,
+    ) % {"when": session_when(session), "present": present}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_close_view(request, run_id: int):
+    run = _run_or_404(request, run_id)
+    if request.method == "POST":
+        try:
+            result = services.run_close(run=run, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("trainer:run_close", run_id=run.pk)
+        total = len(result.completed) + len(result.not_completed)
+        messages.success(
+            request,
+            ngettext(
+                "Der Kurs ist abgeschlossen. Geschafft: %(completed)s von %(total)s Person. "
+                "Die Zertifikate werden jetzt ausgestellt.",
+                "Der Kurs ist abgeschlossen. Geschafft: %(completed)s von %(total)s Personen. "
+                "Die Zertifikate werden jetzt ausgestellt.",
+                total,
+            )
+            % {"completed": len(result.completed), "total": total},
+        )
+        return redirect("trainer:run_close", run_id=run.pk)
+    sessions_total = len(run.sessions.all())
+    attended = selectors.present_counts(run=run)
+    rule = run.course.attendance_rule_percent
+    participants = []
+    for enrolment in selectors.run_participants(run=run):
+        count = attended.get(enrolment.pk, 0)
+        enrolment.attended = count
+        enrolment.meets_rule = services.attendance_met(
+            attended=count, sessions=sessions_total, rule_percent=rule
+        )
+        participants.append(enrolment)
+    context = {
+        "run": run,
+        "participants": participants,
+        "sessions_total": sessions_total,
+        "rule": rule,
+        "can_close": _ready_to_close(run),
+        "meeting_count": sum(1 for enrolment in participants if enrolment.meets_rule),
+    }
+    return render(request, "courses/trainer/run_close.html", context)

@@ -105,7 +105,10 @@ def run_form_data(course, *, sessions, capacity=12, room="", trainers=(), title=
 
 def two_evenings():
     first = timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0) + timedelta(days=10)
-    return [(first, first + timedelta(hours=2)), (first + timedelta(days=7), first + timedelta(days=7, hours=2))]
+    return [
+        (first, first + timedelta(hours=2)),
+        (first + timedelta(days=7), first + timedelta(days=7, hours=2)),
+    ]
 
 
 def edit_form_data(run):

@@ -191,6 +191,11 @@ SPECTACULAR_SETTINGS = {
 # Login and enrolment throttling (attempts per window, per client address and account).
 LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=10)
 LOGIN_RATE_WINDOW = env.int("LOGIN_RATE_WINDOW", default=900)
+ENROL_RATE_LIMIT = env.int("ENROL_RATE_LIMIT", default=30)
+ENROL_RATE_WINDOW = env.int("ENROL_RATE_WINDOW", default=3600)
+# How many proxies stand in front of the web processes; their X-Forwarded-For entries are skipped
+# to find the client's address for rate limits.
+RATE_LIMIT_PROXY_COUNT = env.int("RATE_LIMIT_PROXY_COUNT", default=0)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

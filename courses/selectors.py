@@ -290,12 +290,8 @@ def user_teaches_anywhere(*, user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return (
-        type(user)
-        .objects.filter(pk=user.pk)
-        .filter(Q(teaching_runs__isnull=False) | Q(lab_roles__isnull=False))
-        .exists()
-    )
+    people = user._meta.model.objects.filter(pk=user.pk)
+    return people.filter(Q(teaching_runs__isnull=False) | Q(lab_roles__isnull=False)).exists()
 
 
 def lab_ids_managed_by(*, user) -> QuerySet:

@@ -33,3 +33,51 @@ def session_when(session) -> str:
         "end_day": long_date(end),
         "end": end.strftime("%H:%M"),
     }
+
+
+@register.inclusion_tag("courses/includes/lab_runs.html", takes_context=True)
+def upcoming_runs(context, lab, limit: int = 20):
+    """The next runs at a lab, as cards: `{% upcoming_runs lab=page %}`."""
+    from courses.selectors import upcoming_runs_for_lab
+
+    runs = upcoming_runs_for_lab(lab=lab, limit=limit)
+    return {"runs": runs, "lab": lab, "request": context.get("request")}
+
+
+@register.inclusion_tag("courses/includes/course_runs.html", takes_context=True)
+def course_runs(context, course):
+    """The runs of a course offer with the visitor's enrolment state: `{% course_runs course=page %}`."""
+    from courses.selectors import runs_for_course_page
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {
+        "runs": runs_for_course_page(course=course, user=user),
+        "course": course,
+        "request": request,
+        "user": user,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def user_teaches(context) -> bool:
+    """Whether the visitor teaches or manages anything; asked once per request."""
+    from courses.selectors import user_teaches_anywhere
+
+    request = context.get("request")
+    if request is None:
+        return False
+    if not hasattr(request, "_user_teaches"):
+        request._user_teaches = user_teaches_anywhere(user=request.user)
+    return request._user_teaches
+
+
+@register.filter
+def seats_text(run) -> str:
+    """The seats left, written out: "Noch 3 Plätze frei", "Noch 1 Platz frei", or when none are left
+    "Ausgebucht – Warteliste möglich"."""
+    from django.utils.translation import ngettext
+
+    if run.seats_left <= 0:
+        return _("Ausgebucht – Warteliste möglich")
+    return ngettext("Noch %(n)s Platz frei", "Noch %(n)s Plätze frei", run.seats_left) % {"n": run.seats_left}

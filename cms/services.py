@@ -715,15 +715,15 @@ def _at(day: date, hhmm: str) -> datetime:
     return datetime.combine(day, time.fromisoformat(hhmm), tzinfo=BERLIN)
 
 
-def _enrol(run: CourseRun, users: list[User], status: str, since: datetime) -> list[Enrolment]:
-    """Enrolments in the order given; waiting-list places keep that order."""
+def _enrol(run: CourseRun, users: list[User], since: datetime) -> list[Enrolment]:
+    """Enrolments in the order given: seats while there are any, then the waiting list in that order."""
     rows = []
     for i, user in enumerate(users):
         at = since + timedelta(minutes=i)
-        if status == Enrolment.Status.WAITLISTED:
-            rows.append(Enrolment(run=run, user=user, status=status, waitlisted_at=at))
+        if i < run.capacity:
+            rows.append(Enrolment(run=run, user=user, status=Enrolment.Status.CONFIRMED, confirmed_at=at))
         else:
-            rows.append(Enrolment(run=run, user=user, status=status, confirmed_at=at))
+            rows.append(Enrolment(run=run, user=user, status=Enrolment.Status.WAITLISTED, waitlisted_at=at))
     return Enrolment.objects.bulk_create(rows)
 
 
@@ -763,22 +763,18 @@ def _runs(*, courses, labs, people: dict[str, User], participants: list[User], t
 def _fill(run, spec: RunSpec, sessions, *, people, participants) -> None:
     since = timezone.now() - timedelta(days=3)
     if spec.fill == "participant":
-        _enrol(run, [people["participant"], *participants[9:12]], Enrolment.Status.CONFIRMED, since)
+        _enrol(run, [people["participant"], *participants[9:12]], since)
     elif spec.fill == "nearly_full":
-        _enrol(run, participants[: spec.capacity - 1], Enrolment.Status.CONFIRMED, since)
+        _enrol(run, participants[: spec.capacity - 1], since)
     elif spec.fill == "full":
-        _enrol(run, participants[: spec.capacity], Enrolment.Status.CONFIRMED, since)
-        waiting = [*participants[spec.capacity : spec.capacity + 2], people["participant"]]
-        _enrol(run, waiting, Enrolment.Status.WAITLISTED, since + timedelta(hours=1))
+        _enrol(run, [*participants[: spec.capacity + 2], people["participant"]], since)
     elif spec.fill == "association":
-        _enrol(run, [people["verein"], *participants[10:12]], Enrolment.Status.CONFIRMED, since)
+        _enrol(run, [people["verein"], *participants[10:12]], since)
     elif spec.fill == "business":
-        _enrol(run, [people["firma"]], Enrolment.Status.CONFIRMED, since)
+        _enrol(run, [people["firma"]], since)
     elif spec.fill == "past":
         since = sessions[0].start - timedelta(days=14)
-        enrolments = _enrol(
-            run, [people["participant"], *participants[:5]], Enrolment.Status.CONFIRMED, since
-        )
+        enrolments = _enrol(run, [people["participant"], *participants[:5]], since)
         Enrolment.objects.filter(run=run).update(created_at=since)
         present, absent, excused = (
             Attendance.Status.PRESENT,

@@ -175,3 +175,10 @@ def test_negative_participant_count_is_refused(db):
     with pytest.raises(CommandError):
         seed("--participants", "-1")
     assert not CoursePage.objects.exists()
+
+
+@pytest.mark.parametrize("participants", ["0", "12"])
+def test_nobody_waits_while_a_seat_is_free(db, participants):
+    seed("--participants", participants)
+    for run in run_list(include_past=True):
+        assert run.waitlist_length == 0 or run.seats_left == 0, run

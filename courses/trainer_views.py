@@ -14,8 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
 from .exceptions import DomainError
-from .models import CourseRun, Session
-from .templatetags.courses_tags import session_when
+from .models import Attendance, CourseRun, Session
 from .trainer_forms import AttendanceForm
 
 
@@ -78,19 +77,19 @@ def session_attendance_view(request, session_id: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _saved_message(session, saved))
+            messages.success(request, _saved_message(saved, len(rows)))
             return redirect("trainer:session_attendance", session_id=session.pk)
     context = {"session": session, "run": run, "form": form, "is_open": is_open}
     return render(request, "courses/trainer/session_attendance.html", context)
 
 
-def _saved_message(session: Session, saved) -> str:
-    present = sum(1 for attendance in saved if attendance.status == "present")
+def _saved_message(saved, participants: int) -> str:
+    present = sum(1 for attendance in saved if attendance.status == Attendance.Status.PRESENT)
     return ngettext(
-        "Gespeichert für %(when)s: %(present)s Person anwesend.",
-        "Gespeichert für %(when)s: %(present)s Personen anwesend.",
-        present,
-    ) % {"when": session_when(session), "present": present}
+        "Gespeichert. Anwesend: %(present)s von %(total)s Person.",
+        "Gespeichert. Anwesend: %(present)s von %(total)s Personen.",
+        participants,
+    ) % {"present": present, "total": participants}
 
 
 @login_required
@@ -103,18 +102,7 @@ def run_close_view(request, run_id: int):
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("trainer:run_close", run_id=run.pk)
-        total = len(result.completed) + len(result.not_completed)
-        messages.success(
-            request,
-            ngettext(
-                "Der Kurs ist abgeschlossen. Geschafft: %(completed)s von %(total)s Person. "
-                "Die Zertifikate werden jetzt ausgestellt.",
-                "Der Kurs ist abgeschlossen. Geschafft: %(completed)s von %(total)s Personen. "
-                "Die Zertifikate werden jetzt ausgestellt.",
-                total,
-            )
-            % {"completed": len(result.completed), "total": total},
-        )
+        messages.success(request, _closed_message(result))
         return redirect("trainer:run_close", run_id=run.pk)
     sessions_total = len(run.sessions.all())
     attended = selectors.present_counts(run=run)
@@ -136,3 +124,16 @@ def run_close_view(request, run_id: int):
         "meeting_count": sum(1 for enrolment in participants if enrolment.meets_rule),
     }
     return render(request, "courses/trainer/run_close.html", context)
+
+
+def _closed_message(result: services.RunCloseResult) -> str:
+    completed = len(result.completed)
+    total = completed + len(result.not_completed)
+    message = ngettext(
+        "Der Kurs ist abgeschlossen. Geschafft: %(completed)s von %(total)s Person.",
+        "Der Kurs ist abgeschlossen. Geschafft: %(completed)s von %(total)s Personen.",
+        total,
+    ) % {"completed": completed, "total": total}
+    if completed:
+        return message + " " + _("Die Zertifikate werden jetzt ausgestellt.")
+    return message

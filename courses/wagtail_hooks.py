@@ -168,7 +168,7 @@ class CourseRunViewSet(LabScopedViewSet):
             "first_start", label=gettext_lazy("Erster Termin"), accessor=_first_start, sort_key="first_start"
         ),
         Column("capacity", label=gettext_lazy("Plätze"), sort_key="capacity"),
-        Column("seats_taken", label=gettext_lazy("belegt"), sort_key="seats_taken"),
+        Column("seats_taken", label=gettext_lazy("Belegt"), sort_key="seats_taken"),
         Column("waitlist_length", label=gettext_lazy("Warteliste"), sort_key="waitlist_length"),
         "status",
     ]

@@ -211,7 +211,7 @@ def test_saving_records_a_group_of_twelve_in_one_request(client, trainer, run):
     assert recorded == statuses
     assert Attendance.objects.filter(recorded_by=trainer).count() == 12
     follow = client.get(response["Location"])
-    assert "10 Personen anwesend" in follow.content.decode()
+    assert "Anwesend: 10 von 12 Personen." in follow.content.decode()
 
 
 def test_saving_again_changes_what_was_recorded(client, trainer, run):
@@ -301,7 +301,9 @@ def test_closing_completes_who_met_the_rule_and_says_how_many(client, trainer, f
     assert finished_run.status == CourseRun.Status.CLOSED
     statuses = dict(finished_run.enrolments.values_list("user__full_name", "status"))
     assert statuses == {"Clara Come": "completed", "Max Miss": "not_completed"}
-    assert "Geschafft: 1 von 2 Personen." in response.content.decode()
+    content = response.content.decode()
+    assert "Geschafft: 1 von 2 Personen." in content
+    assert "Zertifikate werden jetzt ausgestellt" in content
 
 
 def test_closing_before_the_last_session_says_so_and_changes_nothing(client, trainer, run):

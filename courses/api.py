@@ -50,21 +50,11 @@ class FormatIsAFilter(DefaultContentNegotiation):
         URL_FORMAT_OVERRIDE = None
 
 
-class DetailUnfilteredMixin:
-    """List filters narrow the list only; a detail route finds its object whatever the filters say."""
-
-    def filter_queryset(self, queryset):
-        if self.detail:
-            return queryset
-        return super().filter_queryset(queryset)
-
-
 @extend_schema_view(
     create=extend_schema(request=CourseCreateSerializer, responses={201: CourseDetailSerializer}),
     partial_update=extend_schema(request=CourseUpdateSerializer, responses={200: CourseDetailSerializer}),
 )
 class CourseViewSet(
-    DetailUnfilteredMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -86,6 +76,7 @@ class CourseViewSet(
         course = self.get_queryset().filter(slug=self.kwargs["slug"]).order_by("pk").first()
         if course is None:
             raise NotFound()
+        self.check_object_permissions(self.request, course)
         return course
 
     def create(self, request, *args, **kwargs):
@@ -114,7 +105,6 @@ class CourseViewSet(
     partial_update=extend_schema(request=RunUpdateSerializer, responses={200: RunSerializer}),
 )
 class RunViewSet(
-    DetailUnfilteredMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -128,6 +118,12 @@ class RunViewSet(
 
     def get_queryset(self) -> QuerySet[CourseRun]:
         return selectors.run_list(include_past=True)
+
+    def filter_queryset(self, queryset):
+        # The filters (and "upcoming only") narrow the list; a run's own routes find it, past or not.
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
 
     def create(self, request, *args, **kwargs):
         serializer = RunCreateSerializer(data=request.data)
@@ -146,7 +142,7 @@ class RunViewSet(
         return Response(RunSerializer(run, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=SessionWriteSerializer, responses={201: SessionSerializer, 400: DOMAIN_ERROR})
-    @action(detail=True, methods=["post"], url_path="sessions")
+    @action(detail=True, methods=["post"])
     def sessions(self, request, pk=None):
         """Add a session to the run (lab managers)."""
         serializer = SessionWriteSerializer(data=request.data)

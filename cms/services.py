@@ -78,7 +78,7 @@ def _home_page() -> HomePage:
                 slug="start",
                 seo_title=f"Regionallabore im {DISTRICT}",
                 intro=(
-                    "Digitales lernen, ganz in der Nähe. In unseren Regionallaboren zeigen wir Ihnen "
+                    "Digital lernen, ganz in der Nähe. In unseren Regionallaboren zeigen wir Ihnen "
                     "Schritt für Schritt, wie Smartphone, Internet und Computer helfen. "
                     "Die Kurse sind klein, ruhig und meist kostenfrei."
                 ),

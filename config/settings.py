@@ -181,6 +181,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Kursangebote, Termine, Anmeldungen, Anwesenheit, Zertifikate und Badges.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["config.api.schema_api_paths_only"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI is served from this site, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

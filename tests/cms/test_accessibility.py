@@ -20,18 +20,6 @@ CHROMIUM_ARGS = [
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the test's ORM calls stay synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def site(catalogue):
     lab = make_lab(
@@ -46,6 +34,19 @@ def site(catalogue):
     full = CourseRunFactory(course=course, capacity=1)
     EnrolmentFactory(run=full)
     return {"home": "/", "catalogue": "/kurse/", "lab": lab.url, "course": course.url}
+
+
+@pytest.fixture
+def browser(site):
+    """A browser per test, started after the test database is set up: Playwright's event loop in this
+    thread would otherwise hide the serialized rows that transactional tests restore."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
 
 
 def serious_violations(browser, url: str, width: int) -> list[str]:

@@ -66,6 +66,8 @@ class CourseViewSet(
     content_negotiation_class = FormatIsAFilter
 
     def get_queryset(self) -> QuerySet[CoursePage]:
+        if getattr(self, "swagger_fake_view", False):
+            return CoursePage.objects.none()
         return selectors.courses_with_lab(selectors.courses_for_catalogue())
 
     def get_serializer_class(self):

@@ -25,7 +25,7 @@ def browser():
     """Debian's headless Chromium driven by Playwright; the browser never reaches outside hosts."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make sysdeps).")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still synchronous.
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls stay synchronous.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
@@ -39,7 +39,10 @@ def browser():
 def phone(browser, live_server):
     """A small phone's viewport, German, against the live server."""
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 375, "height": 740}, locale="de-DE", timezone_id="Europe/Berlin"
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 740},
+        locale="de-DE",
+        timezone_id="Europe/Berlin",
     )
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -50,7 +53,10 @@ def phone(browser, live_server):
 @pytest.fixture
 def desktop(browser, live_server):
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="de-DE", timezone_id="Europe/Berlin"
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        locale="de-DE",
+        timezone_id="Europe/Berlin",
     )
     page = context.new_page()
     page.set_default_timeout(20000)

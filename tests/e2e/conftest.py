@@ -20,9 +20,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's headless Chromium driven by Playwright; the browser never reaches outside hosts."""
+@pytest.fixture
+def browser(_django_db_helper):
+    """Debian's headless Chromium driven by Playwright; the browser never reaches outside hosts.
+
+    Started per test, after the test database is set up: while Playwright's event loop runs, Django hands
+    out other connection objects, and the restore of migration data (serialized rollback) would miss them.
+    """
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make sysdeps).")
     # Playwright's sync API runs an event loop in this thread; the test's ORM calls stay synchronous.

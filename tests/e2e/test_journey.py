@@ -19,7 +19,7 @@ from labs.models import LabPage, LabRole, Room
 from labs.services import lab_role_grant
 from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course, make_lab
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "Kurs-Passwort-2026"
 

@@ -30,6 +30,7 @@ ON_POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://", "pgsql://
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(not ON_POSTGRES, reason="needs DATABASE_URL pointing at PostgreSQL"),
     pytest.mark.skipif(not BROKER_URL, reason="needs CELERY_BROKER_URL (a running Redis or RabbitMQ)"),
 ]

@@ -237,6 +237,8 @@ def lab_for_course(*, course: CoursePage) -> LabPage:
 
 def upcoming_runs_for_lab(*, lab: LabPage, limit: int = 20) -> list[CourseRun]:
     """The next runs at one lab that have not begun yet, soonest first, with sessions and seat counts."""
+    if lab.pk is None:  # a preview of a lab page that was never saved
+        return []
     return list(run_list().filter(lab=lab, first_start__gte=timezone.now())[:limit])
 
 
@@ -244,6 +246,8 @@ def runs_for_course_page(*, course: CoursePage, user=None) -> list[CourseRun]:
     """The runs of a course offer that have not begun yet, soonest first, each with `enrolment_open`
     (the deadline is the run's own or the first session's start) and `my_enrolment` (the visitor's
     active enrolment or None); a fixed number of queries however many runs and sessions there are."""
+    if course.pk is None:  # a preview of a course page that was never saved
+        return []
     now = timezone.now()
     runs = list(run_list().filter(course=course, first_start__gte=now))
     mine = {}

@@ -200,8 +200,9 @@ def test_editor_publishes_offer_and_manager_schedules_run(desktop, offer):
     page.locator("#id_title").fill("Online-Dienste der Verwaltung")
     page.locator("#id_summary").fill("Wie Sie Anträge bequem von zu Hause stellen.")
     page.get_by_role("button", name=re.compile("Vorschau|Preview")).first.click()
-    preview = page.locator("iframe[title]").first
-    preview.wait_for()
+    preview = page.frame_locator("iframe[title]").first
+    preview.get_by_role("heading", level=1).wait_for()
+    assert "Anträge bequem von zu Hause" in preview.locator("main").inner_text()
     publish_page(page)
     course = CoursePage.objects.get(title="Online-Dienste der Verwaltung")
     assert course.live

@@ -29,3 +29,13 @@ class Conflict(DomainError):
     status_code = 409
     default_message = _("Das ist bereits geschehen.")
     code = "conflict"
+
+
+class EmailAlreadyRegistered(Conflict):
+    default_message = _("Für diese E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich damit an.")
+    code = "email_registered"
+
+
+class InvalidRegistration(DomainError):
+    default_message = _("Das Konto konnte nicht angelegt werden.")
+    code = "invalid_registration"

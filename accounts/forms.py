@@ -1,11 +1,14 @@
 from django import forms
-from django.contrib.auth import authenticate
+from django.conf import settings
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .exceptions import DomainError, EmailAlreadyRegistered
 from .models import User
 from .selectors import email_is_registered
+from .services import user_register
 
 
 class SignupForm(forms.Form):
@@ -58,6 +61,23 @@ class SignupForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password", exc)
         return cleaned
+
+    def register_and_log_in(self, request) -> User | None:
+        """Create the account and log the person in; if refused, None and the reason on the form."""
+        try:
+            user = user_register(
+                email=self.cleaned_data["email"],
+                full_name=self.cleaned_data["full_name"],
+                password=self.cleaned_data["password"],
+            )
+        except EmailAlreadyRegistered:
+            self.mark_email_taken()
+            return None
+        except DomainError as exc:
+            self.add_error(None, exc.message)
+            return None
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        return user
 
     def mark_email_taken(self):
         """For the rare case that the address was registered between validation and saving."""

@@ -5,19 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .exceptions import Conflict, DomainError
+from .exceptions import EmailAlreadyRegistered, InvalidRegistration
 from .models import User
 from .selectors import email_is_registered
-
-
-class EmailAlreadyRegistered(Conflict):
-    default_message = _("Für diese E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich damit an.")
-    code = "email_registered"
-
-
-class InvalidRegistration(DomainError):
-    default_message = _("Das Konto konnte nicht angelegt werden.")
-    code = "invalid_registration"
 
 
 def user_register(*, email: str, full_name: str, password: str) -> User:

@@ -12,9 +12,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from . import ratelimit
-from .exceptions import DomainError
 from .forms import LoginForm, SignupForm
-from .services import EmailAlreadyRegistered, user_register
 
 TOO_MANY = gettext_lazy("Zu viele Versuche. Bitte versuchen Sie es in einer Stunde noch einmal.")
 
@@ -89,21 +87,9 @@ def signup_view(request):
             status = 429
         else:
             ratelimit.action_hit(request, "signup")
-            if form.is_valid():
-                try:
-                    user = user_register(
-                        email=form.cleaned_data["email"],
-                        full_name=form.cleaned_data["full_name"],
-                        password=form.cleaned_data["password"],
-                    )
-                except EmailAlreadyRegistered:
-                    form.mark_email_taken()
-                except DomainError as exc:
-                    form.add_error(None, exc.message)
-                else:
-                    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-                    messages.success(request, _("Willkommen! Ihr Konto ist angelegt."))
-                    return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+            if form.is_valid() and form.register_and_log_in(request):
+                messages.success(request, _("Willkommen! Ihr Konto ist angelegt."))
+                return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     else:
         form = SignupForm()
     return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=status)

@@ -7,34 +7,19 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from accounts.exceptions import NotAllowed, NotFound
 from courses.models import Enrolment
 from courses.selectors import user_is_lab_manager
 
 from . import pdf
+from .exceptions import CertificateAlreadyRevoked, CertificateNotIssuable, RevocationReasonMissing
 from .models import Certificate
 
 # No 0/O, 1/I/L: a code read aloud or typed from paper cannot be mistaken.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
 CODE_ATTEMPTS = 10
-
-
-class CertificateNotIssuable(DomainError):
-    default_message = gettext_lazy("Ein Zertifikat gibt es nur für einen abgeschlossenen Kurs.")
-    code = "certificate_not_issuable"
-
-
-class CertificateAlreadyRevoked(Conflict):
-    default_message = gettext_lazy("Dieses Zertifikat ist bereits widerrufen.")
-    code = "certificate_already_revoked"
-
-
-class RevocationReasonMissing(DomainError):
-    default_message = gettext_lazy("Bitte geben Sie einen Grund für den Widerruf an.")
-    code = "revocation_reason_missing"
 
 
 def generate_code() -> str:

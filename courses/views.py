@@ -1,8 +1,6 @@
 """The citizen's pages: enrol in a run (with or without an account), "Meine Kurse", cancel."""
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 from accounts import ratelimit
 from accounts.exceptions import DomainError
 from accounts.forms import SignupForm
-from accounts.services import EmailAlreadyRegistered, user_register
 
 from .models import CourseRun, Enrolment
 from .selectors import badge_assertions_for_user, enrolment_list_for_user, run_list
@@ -55,20 +52,8 @@ def enrol_view(request, run_id: int):
             messages.error(request, reason)
             return redirect(request.path)
         form = SignupForm(request.POST)
-        if form.is_valid():
-            try:
-                user = user_register(
-                    email=form.cleaned_data["email"],
-                    full_name=form.cleaned_data["full_name"],
-                    password=form.cleaned_data["password"],
-                )
-            except EmailAlreadyRegistered:
-                form.mark_email_taken()
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-                return _enrol_and_redirect(request, run, new_account=True)
+        if form.is_valid() and form.register_and_log_in(request):
+            return _enrol_and_redirect(request, run, new_account=True)
 
     enrolment = _current_enrolment(user=request.user, run=run)
     if enrolment is not None:

@@ -1,7 +1,8 @@
 import pytest
 
+from accounts.exceptions import EmailAlreadyRegistered, InvalidRegistration
 from accounts.models import User
-from accounts.services import EmailAlreadyRegistered, InvalidRegistration, user_register
+from accounts.services import user_register
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,12 +4,10 @@ import pytest
 
 from accounts.exceptions import NotAllowed
 from certificates import services
+from certificates.exceptions import CertificateAlreadyRevoked, CertificateNotIssuable, RevocationReasonMissing
 from certificates.models import Certificate
 from certificates.services import (
     CODE_ALPHABET,
-    CertificateAlreadyRevoked,
-    CertificateNotIssuable,
-    RevocationReasonMissing,
     certificate_issue,
     certificate_revoke,
     generate_code,

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from config.celery import app as celery_app
 
@@ -7,6 +8,7 @@ from config.celery import app as celery_app
 def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False
+    cache.clear()  # rate-limit counters start at none
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {

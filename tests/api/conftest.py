@@ -8,12 +8,6 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _plain_http(settings):
-    """Production settings redirect to HTTPS; the test client speaks plain HTTP."""
-    settings.SECURE_SSL_REDIRECT = False
-
-
-@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters and Wagtail's cached site paths live in the cache; no test sees another's."""
     cache.clear()

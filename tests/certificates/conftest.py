@@ -7,12 +7,6 @@ from courses.models import Competence, Enrolment
 from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    # The test client speaks plain http; production settings would redirect it to https.
-    settings.SECURE_SSL_REDIRECT = False
-
-
 @pytest.fixture
 def finished_run(db):
     """A run of three two-hour sessions that took place in the last weeks, with two DigComp competences."""

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from courses.models import CourseRun
 from labs.models import LabRole
+from labs.services import lab_role_grant
 from tests.factories import (
     AttendanceFactory,
     CourseRunFactory,
@@ -24,43 +24,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# What the group "Laborleitung" holds (the seed command creates it with exactly these).
-LAB_MANAGER_PERMISSIONS = [
-    "wagtailadmin.access_admin",
-    "courses.add_courserun",
-    "courses.change_courserun",
-    "courses.delete_courserun",
-    "courses.view_courserun",
-    "courses.view_competence",
-    "labs.add_room",
-    "labs.change_room",
-    "labs.delete_room",
-    "labs.view_room",
-    "labs.add_labrole",
-    "labs.change_labrole",
-    "labs.delete_labrole",
-    "labs.view_labrole",
-]
-
-
-def lab_manager_group() -> Group:
-    group, _created = Group.objects.get_or_create(name="Laborleitung")
-    for dotted in LAB_MANAGER_PERMISSIONS:
-        app_label, codename = dotted.split(".")
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    return group
-
 
 def make_manager(lab):
     user = UserFactory()
-    LabRoleFactory(lab=lab, user=user, role=LabRole.Role.MANAGER)
-    user.groups.add(lab_manager_group())
+    lab_role_grant(lab=lab, user=user, role=LabRole.Role.MANAGER)
     return user
-
-
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _plain_http(settings):
-    settings.SECURE_SSL_REDIRECT = False
+def _site_url(settings):
     settings.SITE_URL = "https://lernen.example.org"
 
 

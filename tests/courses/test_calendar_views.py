@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    settings.SECURE_SSL_REDIRECT = False
-
-
 def _events(response) -> list:
     return list(Calendar.from_ical(response.content).walk("VEVENT"))
 

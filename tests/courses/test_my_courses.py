@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,15 +13,6 @@ from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 URL = reverse("courses:my_courses")
-
-
-@pytest.fixture(autouse=True)
-def _plain_http_and_empty_cache(settings):
-    """The test client speaks plain HTTP; rate-limit counters live in the cache and start at none."""
-    settings.SECURE_SSL_REDIRECT = False
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _cancel_url(enrolment):

@@ -23,11 +23,6 @@ pytestmark = pytest.mark.django_db
 PAST = -timedelta(days=15)  # two weekly sessions: 15 and 8 days ago
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    settings.SECURE_SSL_REDIRECT = False
-
-
 @pytest.fixture
 def trainer():
     return UserFactory(full_name="Tina Trainerin")

@@ -1,46 +1,19 @@
 """Rooms, roles at a lab and competences in the Wagtail admin; the Django admin for superusers."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from courses.models import Competence
 from labs.models import LabRole, Room
+from labs.services import lab_role_grant
 from tests.factories import CourseRunFactory, LabRoleFactory, RoomFactory, UserFactory, make_course, make_lab
 
 pytestmark = pytest.mark.django_db
 
-LAB_MANAGER_PERMISSIONS = [
-    "wagtailadmin.access_admin",
-    "courses.add_courserun",
-    "courses.change_courserun",
-    "courses.delete_courserun",
-    "courses.view_courserun",
-    "courses.view_competence",
-    "labs.add_room",
-    "labs.change_room",
-    "labs.delete_room",
-    "labs.view_room",
-    "labs.add_labrole",
-    "labs.change_labrole",
-    "labs.delete_labrole",
-    "labs.view_labrole",
-]
-
-
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    settings.SECURE_SSL_REDIRECT = False
-
 
 def make_manager(lab):
-    group, _created = Group.objects.get_or_create(name="Laborleitung")
-    for dotted in LAB_MANAGER_PERMISSIONS:
-        app_label, codename = dotted.split(".")
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     user = UserFactory()
-    LabRoleFactory(lab=lab, user=user, role=LabRole.Role.MANAGER)
-    user.groups.add(group)
+    lab_role_grant(lab=lab, user=user, role=LabRole.Role.MANAGER)
     return user
 
 

@@ -25,6 +25,7 @@ from accounts.models import Organisation, OrganisationMembership, User
 from courses.models import Attendance, Audience, Competence, CoursePage, CourseRun, Enrolment, Format, Session
 from courses.models import Topic as T
 from labs.models import LabPage, LabRole, Municipality, Room
+from labs.services import lab_manager_group, lab_role_grant
 
 from .models import CatalogPage, HomePage, LabIndexPage, NewsIndexPage, NewsPage, SiteSettings, StandardPage
 
@@ -630,13 +631,18 @@ def _permissions(*names: str) -> list[Permission]:
 def _group(name: str, permissions: list[Permission], pages: list[Page]) -> Group:
     group, _created = Group.objects.get_or_create(name=name)
     group.permissions.add(*permissions)
+    _page_permissions(group, pages)
+    return group
+
+
+def _page_permissions(group: Group, pages: list[Page]) -> None:
+    """Let the group add, edit and publish pages below each of the given pages."""
     page_permissions = _permissions(
         "wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.publish_page"
     )
     for page in pages:
         for permission in page_permissions:
             GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
-    return group
 
 
 def _labs() -> dict[str, LabPage]:
@@ -833,25 +839,10 @@ def demo_data_seed(
         ]
 
         for slug in MANAGER_LABS:
-            LabRole.objects.get_or_create(lab=labs[slug], user=people["manager"], role=LabRole.Role.MANAGER)
+            lab_role_grant(lab=labs[slug], user=people["manager"], role=LabRole.Role.MANAGER)
         for slug in TRAINER_LABS:
-            LabRole.objects.get_or_create(lab=labs[slug], user=people["trainer"], role=LabRole.Role.TRAINER)
-
-        managers = _group(
-            "Laborleitung",
-            _permissions(
-                "wagtailadmin.access_admin",
-                "courses.add_courserun",
-                "courses.change_courserun",
-                "courses.view_courserun",
-                "labs.add_room",
-                "labs.change_room",
-                "labs.view_room",
-                "labs.view_labrole",
-            ),
-            [labs[slug] for slug in MANAGER_LABS],
-        )
-        people["manager"].groups.add(managers)
+            lab_role_grant(lab=labs[slug], user=people["trainer"], role=LabRole.Role.TRAINER)
+        _page_permissions(lab_manager_group(), [labs[slug] for slug in MANAGER_LABS])
         editors = _group("Redaktion", _permissions("wagtailadmin.access_admin"), [structure.home])
         _collection_permissions(editors)
         people["editor"].groups.add(editors)

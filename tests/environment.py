@@ -5,3 +5,9 @@ import os
 for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
     os.environ.setdefault(name, "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+
+# Static files come from the finders in tests; an empty collected-files folder keeps WhiteNoise quiet.
+if "STATIC_ROOT" not in os.environ:
+    import tempfile
+
+    os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="regionallabore-static-")

@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, Length, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from labs.models import LabPage, LabRole
 
@@ -57,6 +58,28 @@ def with_seat_counts(queryset: QuerySet[CourseRun]) -> QuerySet[CourseRun]:
             Session.objects.filter(run=OuterRef("pk")).order_by("-start").values("start")[:1]
         ),
     ).annotate(seats_left=Greatest(Value(0), Coalesce("capacity", 0) - Coalesce("seats_taken", 0)))
+
+
+def enrolment_closed_reason(*, run: CourseRun, now=None) -> str | None:
+    """Why nobody can enrol in the run now, or None when enrolment is open."""
+    now = now or timezone.now()
+    if run.status == CourseRun.Status.CANCELLED:
+        return _("Dieser Kurs wurde abgesagt.")
+    if run.status == CourseRun.Status.CLOSED:
+        return _("Dieser Kurs ist bereits vorbei.")
+    # Runs from the selectors carry `first_start`; a run loaded on its own asks its sessions.
+    if hasattr(run, "first_start"):
+        first_start = run.first_start
+    else:
+        first_start = run.sessions.order_by("start").values_list("start", flat=True).first()
+    if first_start is None:
+        return _("Für diesen Kurs stehen noch keine Termine fest.")
+    closes_at = run.enrolment_closes_at or first_start
+    if now >= closes_at:
+        if now >= first_start:
+            return _("Dieser Kurs hat schon begonnen.")
+        return _("Die Anmeldefrist für diesen Kurs ist abgelaufen.")
+    return None
 
 
 def run_list(*, include_past: bool = False) -> QuerySet[CourseRun]:
@@ -244,7 +267,7 @@ def upcoming_runs_for_lab(*, lab: LabPage, limit: int = 20) -> list[CourseRun]:
 
 def runs_for_course_page(*, course: CoursePage, user=None) -> list[CourseRun]:
     """The runs of a course offer that have not begun yet, soonest first, each with `enrolment_open`
-    (the deadline is the run's own or the first session's start) and `my_enrolment` (the visitor's
+    (by the enrolment service's own rule) and `my_enrolment` (the visitor's
     active enrolment or None); a fixed number of queries however many runs and sessions there are."""
     if course.pk is None:  # a preview of a course page that was never saved
         return []
@@ -259,8 +282,7 @@ def runs_for_course_page(*, course: CoursePage, user=None) -> list[CourseRun]:
             .annotate(waitlist_position=_waitlist_position())
         }
     for run in runs:
-        closes_at = run.enrolment_closes_at or run.first_start
-        run.enrolment_open = now < closes_at
+        run.enrolment_open = enrolment_closed_reason(run=run, now=now) is None
         run.my_enrolment = mine.get(run.pk)
     return runs
 
@@ -320,8 +342,7 @@ def trainer_runs_open_or_recent(*, user, closed_within_days: int = 30) -> QueryS
     return (
         runs_taught_by(user=user)
         .filter(
-            Q(status=CourseRun.Status.SCHEDULED)
-            | Q(status=CourseRun.Status.CLOSED, closed_at__gte=recent)
+            Q(status=CourseRun.Status.SCHEDULED) | Q(status=CourseRun.Status.CLOSED, closed_at__gte=recent)
         )
         .annotate(
             ready_to_close=Case(

@@ -38,31 +38,19 @@ from .models import (
     Enrolment,
     Session,
 )
-from .selectors import SEAT_TAKING, present_counts, user_can_teach, user_is_lab_manager
+from .selectors import (
+    SEAT_TAKING,
+    enrolment_closed_reason,
+    present_counts,
+    user_can_teach,
+    user_is_lab_manager,
+)
 from .signals import enrolment_completed
 
 
 def _lock_run(run: CourseRun) -> CourseRun:
     """Lock the run's row for the rest of the transaction (PostgreSQL); SQLite locks the whole database."""
     return CourseRun.objects.select_for_update().get(pk=run.pk)
-
-
-def enrolment_closed_reason(*, run: CourseRun, now=None) -> str | None:
-    """Why nobody can enrol in the run now, or None when enrolment is open."""
-    now = now or timezone.now()
-    if run.status == CourseRun.Status.CANCELLED:
-        return _("Dieser Kurs wurde abgesagt.")
-    if run.status == CourseRun.Status.CLOSED:
-        return _("Dieser Kurs ist bereits vorbei.")
-    first = run.sessions.order_by("start").first()
-    if first is None:
-        return _("Für diesen Kurs stehen noch keine Termine fest.")
-    closes_at = run.enrolment_closes_at or first.start
-    if now >= closes_at:
-        if now >= first.start:
-            return _("Dieser Kurs hat schon begonnen.")
-        return _("Die Anmeldefrist für diesen Kurs ist abgelaufen.")
-    return None
 
 
 def enrolment_create(*, run: CourseRun, user) -> Enrolment:

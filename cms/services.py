@@ -12,8 +12,10 @@ describe a state (a full run, a past run with attendance) and must not send mail
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -94,9 +96,13 @@ def _home_page() -> HomePage:
             )
         )
         home.save_revision().publish()
+    # The default site answers on any host; its name and port make page URLs match SITE_URL.
+    address = urlsplit(settings.SITE_URL)
+    hostname = address.hostname or "localhost"
+    port = address.port or (443 if address.scheme == "https" else 80)
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
-    if site.root_page_id != home.pk or site.hostname != "localhost" or site.port != 80:
-        site.hostname, site.port, site.root_page, site.site_name = "localhost", 80, home, "Regionallabore"
+    if site.root_page_id != home.pk or site.hostname != hostname or site.port != port:
+        site.hostname, site.port, site.root_page, site.site_name = hostname, port, home, "Regionallabore"
         site.save()
     # Wagtail's migrations create a plain welcome page at the top of the tree; it has no place here.
     Page.objects.filter(depth=2, content_type__model="page", content_type__app_label="wagtailcore").exclude(

@@ -47,9 +47,16 @@ def test_second_run_changes_no_row_of_any_model(seeded):
 def test_home_page_is_the_default_sites_root_for_any_host(seeded):
     site = Site.objects.get(is_default_site=True)
     assert isinstance(site.root_page.specific, HomePage)
-    assert (site.hostname, site.port) == ("localhost", 80)
-    request = RequestFactory().get("/", HTTP_HOST="127.0.0.1:8000")
+    request = RequestFactory().get("/", HTTP_HOST="kurse.example.org")
     assert Site.find_for_request(request) == site
+
+
+def test_page_urls_use_the_public_address(settings):
+    settings.SITE_URL = "https://kurse.example.org"
+    call_command("seed_demo", participants=0, stdout=StringIO())
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("kurse.example.org", 443)
+    assert CatalogPage.objects.get(slug="kurse").full_url == "https://kurse.example.org/kurse/"
 
 
 def test_wagtails_welcome_page_is_gone(seeded):

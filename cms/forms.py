@@ -65,7 +65,7 @@ class CatalogueFilterForm(CourseFinderForm):
         self.fields["level"].choices = _with_any([(str(v), label) for v, label in Level.choices], _("Alle"))
         self.fields["format"].choices = _with_any(Format.choices, _("Alle"))
         self.fields["competence"].choices = _with_any(
-            [(c.code, f"{c.code} {c.name}") for c in Competence.objects.only("code", "name")],
+            [(c.code, str(c)) for c in Competence.objects.only("code", "name", "name_en")],
             _("Alle"),
         )
 

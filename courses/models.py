@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -32,7 +33,12 @@ class Competence(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the language of the page: the framework's own English, else German."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
 
 
 class Audience(models.TextChoices):

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from config.celery import app as celery_app
+from tests.factories import make_lab, make_manager
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +28,19 @@ def _celery_inline(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def lab():
+    return make_lab("Regionallabor Hameln")
+
+
+@pytest.fixture
+def other_lab():
+    return make_lab("Regionallabor Bad Pyrmont", municipality="bad-pyrmont")
+
+
+@pytest.fixture
+def manager(lab):
+    """A manager of `lab`."""
+    return make_manager(lab)

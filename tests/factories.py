@@ -12,6 +12,7 @@ from accounts.models import User
 from cms.models import HomePage, LabIndexPage
 from courses.models import Attendance, CoursePage, CourseRun, Enrolment, Session
 from labs.models import LabPage, LabRole, Municipality, Room
+from labs.services import lab_role_grant
 
 
 class UserFactory(DjangoModelFactory):
@@ -148,3 +149,10 @@ class LabRoleFactory(DjangoModelFactory):
     lab = factory.LazyFunction(make_lab)
     user = factory.SubFactory(UserFactory)
     role = LabRole.Role.MANAGER
+
+
+def make_manager(lab: LabPage) -> User:
+    """A person who manages the lab, with the lab-manager group's admin permissions."""
+    user = UserFactory()
+    lab_role_grant(lab=lab, user=user, role=LabRole.Role.MANAGER)
+    return user

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from courses.models import CourseRun
 from labs.models import LabRole
-from labs.services import lab_role_grant
 from tests.factories import (
     AttendanceFactory,
     CourseRunFactory,
@@ -19,31 +18,10 @@ from tests.factories import (
     RoomFactory,
     UserFactory,
     make_course,
-    make_lab,
+    make_manager,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def make_manager(lab):
-    user = UserFactory()
-    lab_role_grant(lab=lab, user=user, role=LabRole.Role.MANAGER)
-    return user
-
-
-@pytest.fixture
-def lab():
-    return make_lab("Regionallabor Hameln")
-
-
-@pytest.fixture
-def other_lab():
-    return make_lab("Regionallabor Bad Pyrmont", municipality="bad-pyrmont")
-
-
-@pytest.fixture
-def manager(lab):
-    return make_manager(lab)
 
 
 def run_form_data(course, *, sessions, capacity=12, room="", trainers=(), title=""):

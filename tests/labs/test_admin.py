@@ -5,31 +5,16 @@ from django.urls import reverse
 
 from courses.models import Competence
 from labs.models import LabRole, Room
-from labs.services import lab_role_grant
-from tests.factories import CourseRunFactory, LabRoleFactory, RoomFactory, UserFactory, make_course, make_lab
+from tests.factories import (
+    CourseRunFactory,
+    LabRoleFactory,
+    RoomFactory,
+    UserFactory,
+    make_course,
+    make_manager,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def make_manager(lab):
-    user = UserFactory()
-    lab_role_grant(lab=lab, user=user, role=LabRole.Role.MANAGER)
-    return user
-
-
-@pytest.fixture
-def lab():
-    return make_lab("Regionallabor Hameln")
-
-
-@pytest.fixture
-def other_lab():
-    return make_lab("Regionallabor Bad Pyrmont", municipality="bad-pyrmont")
-
-
-@pytest.fixture
-def manager(lab):
-    return make_manager(lab)
 
 
 def room_data(lab, **fields):

@@ -120,7 +120,9 @@ def test_from_course_offer_to_verified_certificate(browser, live_server, phone, 
         session.save()
 
     # 4. The trainer takes attendance on a phone, one tap per person.
-    trainer_context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740})
+    trainer_context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 375, "height": 740}, locale="de-DE"
+    )
     trainer_page = trainer_context.new_page()
     log_in(trainer_page, "trainerin@example.org", PASSWORD)
     trainer_page.goto("/kursleitung/")

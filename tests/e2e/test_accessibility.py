@@ -1,0 +1,93 @@
+"""axe-core on the pages people use, in headless Chromium at phone and desktop width."""
+
+import pytest
+
+from cms.services import site_structure_ensure
+from courses.models import Attendance
+from tests.factories import (
+    AttendanceFactory,
+    CourseRunFactory,
+    EnrolmentFactory,
+    UserFactory,
+    make_course,
+    make_lab,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PASSWORD = "Barrierefrei-2026"
+
+
+@pytest.fixture
+def site():
+    site_structure_ensure()
+    lab = make_lab(
+        "Regionallabor Hameln",
+        intro="Mitten in der Altstadt.",
+        opening_hours="Dienstag 10:00 bis 18:00 Uhr",
+        accessibility="Stufenloser Eingang.",
+        contact_email="hameln@example.org",
+    )
+    course = make_course(lab, title="Smartphone für Einsteiger", body="<p>In Ruhe erklärt.</p>")
+    trainer = UserFactory(email="kursleitung@example.org", full_name="Tina Trainer")
+    participant = UserFactory(email="teilnahme@example.org", full_name="Erika Mustermann")
+    for person in (trainer, participant):
+        person.set_password(PASSWORD)
+        person.save()
+    run = CourseRunFactory(course=course, capacity=8, sessions=3, trainers=[trainer])
+    enrolment = EnrolmentFactory(run=run, user=participant)
+    session = run.sessions.first()
+    AttendanceFactory(session=session, enrolment=enrolment, status=Attendance.Status.PRESENT)
+    full = CourseRunFactory(course=course, capacity=1)
+    EnrolmentFactory(run=full)
+    return {
+        "public": {
+            "home": "/",
+            "catalogue": "/kurse/",
+            "lab": lab.url,
+            "course": course.url,
+            "enrol": f"/termine/{run.pk}/anmelden/",
+            "login": "/konto/anmelden/",
+            "verify": "/verify/",
+        },
+        "participant": {"my_courses": "/meine-kurse/"},
+        "trainer": {
+            "dashboard": "/kursleitung/",
+            "attendance": f"/kursleitung/treffen/{session.pk}/anwesenheit/",
+            "close": f"/kursleitung/termine/{run.pk}/abschliessen/",
+        },
+    }
+
+
+def serious_violations(browser, base_url: str, paths: dict[str, str], login: str | None) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = []
+    for width in (375, 1280):
+        context = browser.new_context(
+            base_url=base_url, viewport={"width": width, "height": 800}, locale="de-DE"
+        )
+        page = context.new_page()
+        if login:
+            page.goto("/konto/anmelden/")
+            page.get_by_label("E-Mail-Adresse").fill(login)
+            page.get_by_label("Passwort").fill(PASSWORD)
+            page.locator("main form button[type=submit]").click()
+            page.wait_for_load_state()
+        for name, path in paths.items():
+            response = page.goto(path)
+            assert response.ok and page.url.endswith(path), f"{name}: {response.status} {page.url}"
+            for violation in Axe().run(page).response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    targets = [node["target"] for node in violation["nodes"]]
+                    found.append(f"{name} at {width}px: {violation['id']} ({violation['impact']}) {targets}")
+        context.close()
+    return found
+
+
+@pytest.mark.parametrize(
+    ("audience", "login"),
+    [("public", None), ("participant", "teilnahme@example.org"), ("trainer", "kursleitung@example.org")],
+)
+def test_pages_have_no_serious_accessibility_violations(browser, live_server, site, audience, login):
+    assert serious_violations(browser, live_server.url, site[audience], login) == []

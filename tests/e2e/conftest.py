@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,6 +38,9 @@ def browser(_django_db_helper):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+        # The test's own queries ran on connections bound to Playwright's event loop; close them here,
+        # where they are still reachable, so the test database can be dropped at the end.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 APT_PACKAGES := chromium poppler-utils zbar-tools gettext fonts-dejavu-core
 
-.PHONY: run test bench lint format messages sysdeps venv clean
+.PHONY: run test bench lint format messages sysdeps venv badge-validator clean
 
 venv: $(VENV)/.installed
 
@@ -23,12 +23,23 @@ sysdeps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	fi
 
+# The 1EdTech Open Badges 2.0 reference validator, in its own virtualenv (it pins old libraries).
+# The badge tests use it; a machine without it only skips them.
+badge-validator: .venv-openbadges/.installed
+
+.venv-openbadges/.installed:
+	$(PYTHON) -m venv .venv-openbadges
+	.venv-openbadges/bin/pip install --quiet "openbadges==1.1.*"
+	.venv-openbadges/bin/pip install --quiet --upgrade "pycryptodome>=3.20"
+	touch $@
+
 run: venv
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: venv sysdeps
+	-@$(MAKE) --no-print-directory badge-validator
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
@@ -49,4 +60,4 @@ messages: venv
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var db.sqlite3
+	rm -rf $(VENV) .venv-openbadges var db.sqlite3

@@ -22,9 +22,7 @@ HERE = Path(__file__).resolve().parent / "openbadges"
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not VALIDATOR_PYTHON.exists(), reason="needs `make badge-validator`"
-    ),
+    pytest.mark.skipif(not VALIDATOR_PYTHON.exists(), reason="needs `make badge-validator`"),
 ]
 
 

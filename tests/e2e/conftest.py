@@ -43,30 +43,29 @@ def browser(_django_db_helper):
         connections.close_all()
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    """A small phone's viewport, German, against the live server."""
+def _page(browser, live_server, width: int, height: int):
+    """A German page of its own browser context, against the live server."""
     context = browser.new_context(
         base_url=live_server.url,
-        viewport={"width": 375, "height": 740},
-        locale="de-DE",
-        timezone_id="Europe/Berlin",
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def desktop(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 1280, "height": 900},
+        viewport={"width": width, "height": height},
         locale="de-DE",
         timezone_id="Europe/Berlin",
     )
     page = context.new_page()
     page.set_default_timeout(20000)
+    return page
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A small phone's screen."""
+    page = _page(browser, live_server, 375, 740)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    page = _page(browser, live_server, 1280, 900)
+    yield page
+    page.context.close()

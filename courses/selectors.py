@@ -82,6 +82,19 @@ def enrolment_closed_reason(*, run: CourseRun, now=None) -> str | None:
     return None
 
 
+def enrolment_cancel_refusal(*, enrolment: Enrolment, run: CourseRun | None = None, now=None) -> str | None:
+    """Why the person can no longer give the place back, or None while they can: only active places
+    in a scheduled run whose last session is still ahead. Uses the run's prefetched sessions if any."""
+    run = run or enrolment.run
+    now = now or timezone.now()
+    if enrolment.status not in Enrolment.ACTIVE or run.status != CourseRun.Status.SCHEDULED:
+        return _("Diese Anmeldung kann nicht mehr abgesagt werden.")
+    starts = [session.start for session in run.sessions.all()]
+    if starts and max(starts) <= now:
+        return _("Der Kurs hat schon stattgefunden.")
+    return None
+
+
 def run_list(*, include_past: bool = False) -> QuerySet[CourseRun]:
     """Runs with everything a list of runs shows: course, lab, room, sessions and seat counts."""
     runs = with_seat_counts(CourseRun.objects.all())
@@ -112,6 +125,17 @@ def enrolment_list_for_user(*, user) -> QuerySet[Enrolment]:
         .prefetch_related("run__sessions")
         .order_by("-created_at")
     )
+
+
+def enrolments_upcoming_and_past(*, user) -> tuple[list[Enrolment], list[Enrolment]]:
+    """A person's places that can still be given back, soonest first; everything else, newest first."""
+    now = timezone.now()
+    upcoming, past = [], []
+    for enrolment in enrolment_list_for_user(user=user):
+        is_upcoming = enrolment_cancel_refusal(enrolment=enrolment, now=now) is None
+        (upcoming if is_upcoming else past).append(enrolment)
+    upcoming.sort(key=lambda e: min((s.start for s in e.run.sessions.all()), default=now))
+    return upcoming, past
 
 
 def waitlist_position(*, enrolment: Enrolment) -> int | None:

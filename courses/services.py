@@ -40,6 +40,7 @@ from .models import (
 )
 from .selectors import (
     SEAT_TAKING,
+    enrolment_cancel_refusal,
     enrolment_closed_reason,
     present_counts,
     user_can_teach,
@@ -90,11 +91,9 @@ def enrolment_cancel(*, enrolment: Enrolment, by) -> Enrolment:
     with transaction.atomic():
         run = _lock_run(enrolment.run)
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-        if enrolment.status not in Enrolment.ACTIVE or run.status != CourseRun.Status.SCHEDULED:
-            raise NotCancellable()
-        last = run.sessions.order_by("-start").first()
-        if last is not None and last.start <= timezone.now():
-            raise NotCancellable(_("Der Kurs hat schon stattgefunden."))
+        refusal = enrolment_cancel_refusal(enrolment=enrolment, run=run)
+        if refusal:
+            raise NotCancellable(refusal)
         freed_seat = enrolment.status == Enrolment.Status.CONFIRMED
         enrolment.status = Enrolment.Status.CANCELLED
         enrolment.cancelled_at = timezone.now()

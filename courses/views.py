@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
@@ -14,7 +13,13 @@ from accounts.exceptions import DomainError
 from accounts.forms import SignupForm
 
 from .models import CourseRun, Enrolment
-from .selectors import badge_assertions_for_user, enrolment_list_for_user, run_list
+from .selectors import (
+    badge_assertions_for_user,
+    enrolment_cancel_refusal,
+    enrolment_list_for_user,
+    enrolments_upcoming_and_past,
+    run_list,
+)
 from .services import enrolment_cancel, enrolment_closed_reason, enrolment_create
 
 TOO_MANY = gettext_lazy(
@@ -77,28 +82,9 @@ def _enrol_and_redirect(request, run: CourseRun, new_account: bool = False):
     return redirect(request.path)
 
 
-def _split_upcoming(enrolments: list[Enrolment]) -> tuple[list[Enrolment], list[Enrolment]]:
-    """Active enrolments in runs still to come, soonest first; everything else, newest first."""
-    now = timezone.now()
-    upcoming, past = [], []
-    for enrolment in enrolments:
-        sessions = list(enrolment.run.sessions.all())
-        ahead = not sessions or sessions[-1].start > now
-        if (
-            enrolment.status in Enrolment.ACTIVE
-            and enrolment.run.status == CourseRun.Status.SCHEDULED
-            and ahead
-        ):
-            upcoming.append(enrolment)
-        else:
-            past.append(enrolment)
-    upcoming.sort(key=lambda e: [s.start for s in e.run.sessions.all()][:1] or [now])
-    return upcoming, past
-
-
 @login_required
 def my_courses_view(request):
-    upcoming, past = _split_upcoming(list(enrolment_list_for_user(user=request.user)))
+    upcoming, past = enrolments_upcoming_and_past(user=request.user)
     sections = [{"id": "kommende", "title": _("Kommende Kurse"), "enrolments": upcoming, "active": True}]
     if past:
         sections.append(
@@ -129,6 +115,9 @@ def enrolment_cancel_view(request, enrolment_id: int):
                 text = _("Sie stehen nicht mehr auf der Warteliste für „%(course)s“.")
             messages.success(request, text % {"course": enrolment.run})
         return redirect("courses:my_courses")
-    upcoming, _past = _split_upcoming([enrolment])
-    context = {"enrolment": enrolment, "run": enrolment.run, "can_cancel": bool(upcoming)}
+    context = {
+        "enrolment": enrolment,
+        "run": enrolment.run,
+        "can_cancel": enrolment_cancel_refusal(enrolment=enrolment) is None,
+    }
     return render(request, "courses/enrolment_cancel.html", context)

@@ -394,6 +394,37 @@ def trainer_sessions_upcoming(*, user, limit: int = 5) -> list[Session]:
     )
 
 
+def attendance_met(*, attended: int, sessions: int, rule_percent: int) -> bool:
+    """Whether attending `attended` of `sessions` meets a rule of `rule_percent` per cent."""
+    return sessions > 0 and attended * 100 >= rule_percent * sessions
+
+
+def with_attendance_outcome(*, run: CourseRun, enrolments, sessions: int) -> list[Enrolment]:
+    """The enrolments, each with `attended` (sessions present) and `meets_rule` (the course's rule);
+    one query however many there are."""
+    attended = present_counts(run=run)
+    rule = run.course.attendance_rule_percent
+    enrolments = list(enrolments)
+    for enrolment in enrolments:
+        enrolment.attended = attended.get(enrolment.pk, 0)
+        enrolment.meets_rule = attendance_met(
+            attended=enrolment.attended, sessions=sessions, rule_percent=rule
+        )
+    return enrolments
+
+
+def run_ready_to_close(*, run: CourseRun, now=None) -> bool:
+    """The run is still open and its last session has begun."""
+    now = now or timezone.now()
+    if run.status != CourseRun.Status.SCHEDULED:
+        return False
+    if hasattr(run, "last_start"):
+        last_start = run.last_start
+    else:
+        last_start = run.sessions.order_by("-start").values_list("start", flat=True).first()
+    return last_start is not None and last_start <= now
+
+
 def run_participants(*, run: CourseRun) -> QuerySet[Enrolment]:
     """The enrolments holding a seat in the run, with their person, by name."""
     return (

@@ -42,9 +42,10 @@ from .selectors import (
     SEAT_TAKING,
     enrolment_cancel_refusal,
     enrolment_closed_reason,
-    present_counts,
+    run_ready_to_close,
     user_can_teach,
     user_is_lab_manager,
+    with_attendance_outcome,
 )
 from .signals import enrolment_completed
 
@@ -168,11 +169,6 @@ def attendance_record(*, session: Session, entries: Iterable[AttendanceEntry], b
     return saved
 
 
-def attendance_met(*, attended: int, sessions: int, rule_percent: int) -> bool:
-    """Whether attending `attended` of `sessions` meets a rule of `rule_percent` per cent."""
-    return sessions > 0 and attended * 100 >= rule_percent * sessions
-
-
 def badge_class_for_course(*, course: CoursePage) -> BadgeClass:
     badge_class, _created = BadgeClass.objects.get_or_create(
         course=course,
@@ -221,21 +217,18 @@ def run_close(*, run: CourseRun, by) -> RunCloseResult:
             raise RunAlreadyClosed()
         if run.status == CourseRun.Status.CANCELLED:
             raise RunAlreadyClosed(_("Dieser Kurs wurde abgesagt."))
-        sessions = list(run.sessions.order_by("start"))
         now = timezone.now()
-        if not sessions or sessions[-1].start > now:
+        if not run_ready_to_close(run=run, now=now):
             raise RunNotFinished()
-        course = run.course
-        rule = course.attendance_rule_percent
-        attended = present_counts(run=run)
-        badge_class = badge_class_for_course(course=course)
+        badge_class = badge_class_for_course(course=run.course)
         completed, not_completed = [], []
-        for enrolment in Enrolment.objects.filter(run=run, status=Enrolment.Status.CONFIRMED).select_related(
+        confirmed = Enrolment.objects.filter(run=run, status=Enrolment.Status.CONFIRMED).select_related(
             "user"
+        )
+        for enrolment in with_attendance_outcome(
+            run=run, enrolments=confirmed, sessions=run.sessions.count()
         ):
-            if attendance_met(
-                attended=attended.get(enrolment.pk, 0), sessions=len(sessions), rule_percent=rule
-            ):
+            if enrolment.meets_rule:
                 enrolment.status = Enrolment.Status.COMPLETED
                 enrolment.completed_at = now
                 completed.append(enrolment)

@@ -7,7 +7,6 @@ leads to "not found", never to someone else's course.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -20,15 +19,6 @@ from .trainer_forms import AttendanceForm
 
 def _run_or_404(request, run_id: int) -> CourseRun:
     return get_object_or_404(selectors.runs_taught_by(user=request.user), pk=run_id)
-
-
-def _ready_to_close(run: CourseRun) -> bool:
-    """The run is open and its last session has begun (`run` comes with `last_start`)."""
-    return (
-        run.status == CourseRun.Status.SCHEDULED
-        and run.last_start is not None
-        and run.last_start <= timezone.now()
-    )
 
 
 @login_required
@@ -49,7 +39,7 @@ def run_detail_view(request, run_id: int):
         "run": run,
         "participants": list(selectors.run_participants(run=run)),
         "sessions": list(selectors.run_sessions_with_recorded(run=run)),
-        "can_close": _ready_to_close(run),
+        "can_close": selectors.run_ready_to_close(run=run),
     }
     return render(request, "courses/trainer/run_detail.html", context)
 
@@ -105,22 +95,15 @@ def run_close_view(request, run_id: int):
         messages.success(request, _closed_message(result))
         return redirect("trainer:run_close", run_id=run.pk)
     sessions_total = len(run.sessions.all())
-    attended = selectors.present_counts(run=run)
-    rule = run.course.attendance_rule_percent
-    participants = []
-    for enrolment in selectors.run_participants(run=run):
-        count = attended.get(enrolment.pk, 0)
-        enrolment.attended = count
-        enrolment.meets_rule = services.attendance_met(
-            attended=count, sessions=sessions_total, rule_percent=rule
-        )
-        participants.append(enrolment)
+    participants = selectors.with_attendance_outcome(
+        run=run, enrolments=selectors.run_participants(run=run), sessions=sessions_total
+    )
     context = {
         "run": run,
         "participants": participants,
         "sessions_total": sessions_total,
-        "rule": rule,
-        "can_close": _ready_to_close(run),
+        "rule": run.course.attendance_rule_percent,
+        "can_close": selectors.run_ready_to_close(run=run),
         "meeting_count": sum(1 for enrolment in participants if enrolment.meets_rule),
     }
     return render(request, "courses/trainer/run_close.html", context)

@@ -12,10 +12,9 @@ from courses.exceptions import (
     RunNotFinished,
 )
 from courses.models import Attendance, BadgeAssertion, CourseRun, Enrolment
-from courses.selectors import waitlist_position
+from courses.selectors import attendance_met, waitlist_position
 from courses.services import (
     AttendanceEntry,
-    attendance_met,
     attendance_record,
     enrolment_cancel,
     enrolment_create,

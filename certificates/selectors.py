@@ -1,5 +1,8 @@
 from django.db.models import QuerySet
 
+from courses.models import BadgeAssertion
+
+from .codes import normalise_code
 from .models import Certificate
 
 
@@ -14,7 +17,16 @@ def certificates_for_user(*, user) -> QuerySet[Certificate]:
 
 def certificate_by_code(*, code: str) -> Certificate | None:
     """The certificate with this code (case and separators ignored), or None."""
-    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
-    if not 8 <= len(normalised) <= 20:
+    normalised = normalise_code(code)
+    if normalised is None:
         return None
     return Certificate.objects.select_related("enrolment__run__lab").filter(code=normalised).first()
+
+
+def badge_for_certificate(*, certificate: Certificate) -> BadgeAssertion | None:
+    """The badge awarded for the same completed enrolment, unless it was revoked."""
+    return (
+        BadgeAssertion.objects.select_related("badge_class")
+        .filter(enrolment_id=certificate.enrolment_id, revoked=False)
+        .first()
+    )

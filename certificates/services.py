@@ -13,26 +13,16 @@ from courses.models import Enrolment
 from courses.selectors import user_is_lab_manager
 
 from . import pdf
+from .codes import CODE_ALPHABET, CODE_LENGTH
 from .exceptions import CertificateAlreadyRevoked, CertificateNotIssuable, RevocationReasonMissing
 from .models import Certificate
 
-# No 0/O, 1/I/L: a code read aloud or typed from paper cannot be mistaken.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 12
 CODE_ATTEMPTS = 10
 
 
 def generate_code() -> str:
     """A random code of 12 characters from an unambiguous alphabet (about 59 bits)."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(raw: str) -> str | None:
-    """The stored form of a typed code (case, spaces and dashes ignored), or None if it cannot be one."""
-    code = "".join(ch for ch in (raw or "")[:60].upper() if ch not in " -–_.")
-    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
-        return None
-    return code
 
 
 def _snapshot(enrolment: Enrolment) -> dict:

@@ -6,10 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from courses.models import BadgeAssertion
-
-from .selectors import certificate_by_code
-from .services import NotFound, certificate_pdf_file, normalise_code
+from .codes import normalise_code
+from .selectors import badge_for_certificate, certificate_by_code
+from .services import NotFound, certificate_pdf_file
 
 
 class VerifyForm(forms.Form):
@@ -42,28 +41,19 @@ def verify_form_view(request):
     return render(request, "certificates/verify_form.html", {"form": form})
 
 
-def _certificate(code: str):
-    normalised = normalise_code(code)
-    return certificate_by_code(code=normalised) if normalised else None
-
-
 @never_cache
 def verify_view(request, code):
-    certificate = _certificate(code)
+    certificate = certificate_by_code(code=code)
     if certificate is None:
         context = {"form": VerifyForm(), "not_found": True, "typed_code": code[:40]}
         return render(request, "certificates/verify_form.html", context, status=404)
-    badge = (
-        BadgeAssertion.objects.select_related("badge_class")
-        .filter(enrolment_id=certificate.enrolment_id, revoked=False)
-        .first()
-    )
+    badge = badge_for_certificate(certificate=certificate)
     return render(request, "certificates/verify.html", {"certificate": certificate, "badge": badge})
 
 
 @never_cache
 def certificate_pdf_view(request, code):
-    certificate = _certificate(code)
+    certificate = certificate_by_code(code=code)
     if certificate is None:
         raise Http404
     try:

@@ -4,15 +4,10 @@ import pytest
 
 from accounts.exceptions import NotAllowed
 from certificates import services
+from certificates.codes import CODE_ALPHABET, normalise_code
 from certificates.exceptions import CertificateAlreadyRevoked, CertificateNotIssuable, RevocationReasonMissing
 from certificates.models import Certificate
-from certificates.services import (
-    CODE_ALPHABET,
-    certificate_issue,
-    certificate_revoke,
-    generate_code,
-    normalise_code,
-)
+from certificates.services import certificate_issue, certificate_revoke, generate_code
 from courses.models import Enrolment
 from tests.factories import EnrolmentFactory, LabRoleFactory, UserFactory
 

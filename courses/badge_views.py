@@ -5,8 +5,7 @@ import json
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
-from . import badges
-from .models import BadgeAssertion, BadgeClass
+from . import badges, selectors
 
 JSON_LD = "application/ld+json"
 
@@ -29,22 +28,10 @@ def _png(data: bytes, *, max_age: int = 3600) -> HttpResponse:
     return response
 
 
-def _badge_class(pk: int) -> BadgeClass:
-    badge_class = BadgeClass.objects.select_related("course").prefetch_related("course__competences")
-    try:
-        return badge_class.get(pk=pk)
-    except BadgeClass.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _assertion(uuid) -> BadgeAssertion:
-    assertions = BadgeAssertion.objects.select_related(
-        "badge_class", "enrolment__run__course", "enrolment__run__lab"
-    )
-    try:
-        return assertions.get(uuid=uuid)
-    except BadgeAssertion.DoesNotExist as exc:
-        raise Http404 from exc
+def _or_404(found):
+    if found is None:
+        raise Http404
+    return found
 
 
 @require_GET
@@ -54,17 +41,17 @@ def issuer_view(request):
 
 @require_GET
 def badge_class_view(request, pk):
-    return _json(badges.badge_class_document(_badge_class(pk)))
+    return _json(badges.badge_class_document(_or_404(selectors.badge_class_get(pk=pk))))
 
 
 @require_GET
 def badge_class_image_view(request, pk):
-    return _png(badges.badge_class_png(_badge_class(pk)))
+    return _png(badges.badge_class_png(_or_404(selectors.badge_class_get(pk=pk))))
 
 
 @require_GET
 def assertion_view(request, uuid):
-    assertion = _assertion(uuid)
+    assertion = _or_404(selectors.badge_assertion_get(uuid=uuid))
     if assertion.revoked:
         # Open Badges 2.0: a revoked hosted assertion answers 410 Gone with revoked and the reason.
         return _json(badges.revoked_assertion_document(assertion), status=410, max_age=60)
@@ -73,7 +60,7 @@ def assertion_view(request, uuid):
 
 @require_GET
 def assertion_image_view(request, uuid):
-    assertion = _assertion(uuid)
+    assertion = _or_404(selectors.badge_assertion_get(uuid=uuid))
     if assertion.revoked:
         raise Http404
     return _png(badges.assertion_png(assertion))

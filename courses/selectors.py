@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from labs.models import LabPage, LabRole
 
-from .models import Attendance, BadgeAssertion, CoursePage, CourseRun, Enrolment, Session
+from .models import Attendance, BadgeAssertion, BadgeClass, CoursePage, CourseRun, Enrolment, Session
 
 SEAT_TAKING = (Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED, Enrolment.Status.NOT_COMPLETED)
 
@@ -535,4 +535,23 @@ def trainer_candidates(*, user, keep=()) -> QuerySet:
     keep_ids = [person.pk for person in keep]
     return User.objects.filter(Q(pk__in=roles.values("user_id")) | Q(pk__in=keep_ids)).order_by(
         "full_name", "email"
+    )
+
+
+def badge_class_get(*, pk: int) -> BadgeClass | None:
+    """A badge class with its course and the competences it aligns to."""
+    return (
+        BadgeClass.objects.select_related("course")
+        .prefetch_related("course__competences")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def badge_assertion_get(*, uuid) -> BadgeAssertion | None:
+    """An awarded badge with what its hosted documents show."""
+    return (
+        BadgeAssertion.objects.select_related("badge_class", "enrolment__run__course", "enrolment__run__lab")
+        .filter(uuid=uuid)
+        .first()
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import NotAllowed, NotFound
 from courses.models import Enrolment
-from courses.selectors import user_is_lab_manager
+from labs.selectors import user_is_lab_manager
 
 from . import pdf
 from .codes import CODE_ALPHABET, CODE_LENGTH

@@ -36,14 +36,14 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import CatalogueFilters, courses_for_catalogue, courses_with_next_run
-        from labs.models import LabPage
+        from labs.selectors import labs_published
 
         from .forms import CourseFinderForm
 
         context = super().get_context(request, *args, **kwargs)
         upcoming = courses_for_catalogue(filters=CatalogueFilters(has_upcoming_runs=True))[:6]
         context["upcoming_courses"] = courses_with_next_run(courses=upcoming)
-        context["labs"] = LabPage.objects.live().public().select_related("municipality").order_by("title")
+        context["labs"] = labs_published()
         context["finder"] = CourseFinderForm()
         context["catalogue"] = CatalogPage.objects.live().filter(audience="").first()
         return context
@@ -63,12 +63,10 @@ class LabIndexPage(Page):
         verbose_name = _("Übersicht der Labore")
 
     def get_context(self, request, *args, **kwargs):
-        from labs.models import LabPage
+        from labs.selectors import labs_published
 
         context = super().get_context(request, *args, **kwargs)
-        context["labs"] = (
-            LabPage.objects.live().public().child_of(self).select_related("municipality").order_by("title")
-        )
+        context["labs"] = labs_published(under=self)
         return context
 
 

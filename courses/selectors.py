@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from labs.models import LabPage, LabRole
+from labs.selectors import lab_ids_managed_by, labs_managed_by, user_is_lab_manager
 
 from .models import Attendance, BadgeAssertion, BadgeClass, CoursePage, CourseRun, Enrolment, Session
 
@@ -148,12 +149,6 @@ def waitlist_position(*, enrolment: Enrolment) -> int | None:
     ).count()
 
 
-def user_is_lab_manager(*, user, lab_id: int) -> bool:
-    if user.is_superuser:
-        return True
-    return LabRole.objects.filter(user=user, lab_id=lab_id, role=LabRole.Role.MANAGER).exists()
-
-
 def user_can_teach(*, user, run: CourseRun) -> bool:
     """Trainers of the run, managers of its lab and superusers may take attendance and close it."""
     if not user.is_authenticated:
@@ -278,10 +273,6 @@ def _child_path_regex(labs) -> str:
     return r"^(" + "|".join(paths) + r")[0-9A-Z]{4}$"
 
 
-def lab_for_course(*, course: CoursePage) -> LabPage:
-    return LabPage.objects.select_related("municipality").get(pk=course.get_parent().pk)
-
-
 def upcoming_runs_for_lab(*, lab: LabPage, limit: int = 20) -> list[CourseRun]:
     """The next runs at one lab that have not begun yet, soonest first, with sessions and seat counts."""
     if lab.pk is None:  # a preview of a lab page that was never saved
@@ -342,11 +333,6 @@ def user_teaches_anywhere(*, user) -> bool:
         return True
     people = user._meta.model.objects.filter(pk=user.pk)
     return people.filter(Q(teaching_runs__isnull=False) | Q(lab_roles__isnull=False)).exists()
-
-
-def lab_ids_managed_by(*, user) -> QuerySet:
-    """The ids of the labs a person manages, as a subquery."""
-    return LabRole.objects.filter(user=user, role=LabRole.Role.MANAGER).values("lab_id")
 
 
 def runs_managed_by(*, user) -> QuerySet[CourseRun]:
@@ -503,14 +489,6 @@ def enrolments_manageable_by(*, user) -> QuerySet[Enrolment]:
 
 def session_get(*, session_id: int) -> Session:
     return Session.objects.select_related("run", "run__lab", "run__room").get(pk=session_id)
-
-
-def labs_managed_by(*, user) -> QuerySet[LabPage]:
-    """The labs whose runs, rooms and roles a person manages in the admin: all for superusers."""
-    labs = LabPage.objects.all()
-    if not user.is_superuser:
-        labs = labs.filter(pk__in=lab_ids_managed_by(user=user))
-    return labs.order_by("title")
 
 
 def courses_managed_by(*, user) -> QuerySet[CoursePage]:

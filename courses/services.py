@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from labs.models import LabPage, LabRole, Room
+from labs.selectors import user_is_lab_manager
 
 from . import tasks
 from .exceptions import (
@@ -44,7 +45,6 @@ from .selectors import (
     enrolment_closed_reason,
     run_ready_to_close,
     user_can_teach,
-    user_is_lab_manager,
     with_attendance_outcome,
 )
 from .signals import enrolment_completed

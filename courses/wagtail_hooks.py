@@ -20,6 +20,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from labs.models import LabPage, Room
+from labs.selectors import labs_managed_by
 from labs.wagtail_hooks import LabScopedViewSet
 
 from . import selectors
@@ -48,7 +49,7 @@ class CourseRunForm(WagtailAdminModelForm):
         user = self.for_user
         if user is None:
             return
-        labs = list(selectors.labs_managed_by(user=user))
+        labs = list(labs_managed_by(user=user))
         lab_titles = {lab.path: lab.title for lab in labs}
         course = self.fields["course"]
         course.widget = forms.Select()
@@ -124,9 +125,7 @@ def _first_start(run) -> str:
 class CourseRunFilterSet(WagtailFilterSet):
     lab = ModelChoiceFilter(
         label=gettext_lazy("Labor"),
-        queryset=lambda request: (
-            selectors.labs_managed_by(user=request.user) if request else LabPage.objects.none()
-        ),
+        queryset=lambda request: labs_managed_by(user=request.user) if request else LabPage.objects.none(),
     )
     status = ChoiceFilter(label=gettext_lazy("Stand"), choices=CourseRun.Status.choices)
 

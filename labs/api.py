@@ -1,6 +1,7 @@
 from rest_framework import viewsets
 
 from .models import LabPage
+from .selectors import labs_published
 from .serializers import LabSerializer
 
 
@@ -13,4 +14,4 @@ class LabViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return LabPage.objects.none()
-        return LabPage.objects.live().public().select_related("municipality").order_by("title")
+        return labs_published()

@@ -23,25 +23,18 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from accounts.models import User
 
 from .models import LabPage, LabRole, Room
-
-
-def managed_labs(user):
-    """The labs a person manages in the admin: all for superusers."""
-    labs = LabPage.objects.all()
-    if not user.is_superuser:
-        labs = labs.filter(roles__user=user, roles__role=LabRole.Role.MANAGER)
-    return labs.order_by("title")
+from .selectors import labs_managed_by
 
 
 def _managed_labs_for_request(request):
-    return managed_labs(request.user) if request else LabPage.objects.none()
+    return labs_managed_by(user=request.user) if request else LabPage.objects.none()
 
 
 def scoped_to_managed_labs(queryset, user, lab_field: str = "lab"):
     """Narrow a queryset to the objects of the labs the person manages (superusers: everything)."""
     if user.is_superuser:
         return queryset
-    return queryset.filter(**{f"{lab_field}__in": managed_labs(user)})
+    return queryset.filter(**{f"{lab_field}__in": labs_managed_by(user=user)})
 
 
 class LabScopedIndexMixin:
@@ -105,7 +98,7 @@ class LabChoiceFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None and "lab" in self.fields:
-            self.fields["lab"].queryset = managed_labs(self.for_user)
+            self.fields["lab"].queryset = labs_managed_by(user=self.for_user)
 
 
 class LabScopedViewSet(ModelViewSet):

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Konten")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(_clear_failures_on_login, dispatch_uid="accounts.clear_failures_on_login")
+
+
+def _clear_failures_on_login(sender, request, user, **kwargs):
+    from .lockout import account_failures_clear
+
+    account_failures_clear(email=user.get_username())

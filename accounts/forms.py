@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -9,6 +8,9 @@ from .exceptions import DomainError, EmailAlreadyRegistered
 from .models import User
 from .selectors import email_is_registered
 from .services import user_register
+
+# The backend that keeps the session's user (the first one, axes, only checks for locks).
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class SignupForm(forms.Form):
@@ -76,7 +78,7 @@ class SignupForm(forms.Form):
         except DomainError as exc:
             self.add_error(None, exc.message)
             return None
-        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        login(request, user, backend=MODEL_BACKEND)
         return user
 
     def mark_email_taken(self):

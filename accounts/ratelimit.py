@@ -1,4 +1,6 @@
-"""Counting attempts in the cache, so that guessing passwords or flooding enrolments is slowed down.
+"""Counting attempts in the cache, so that flooding enrolments, sign-ups and reset mails is slowed down.
+
+Logins have their own limiter (`accounts.lockout`); the client's address comes from the same function.
 
 A limit is checked before the action and counted after it; a refused attempt changes nothing. Counters live
 in the shared cache (Redis in production), so every web process sees the same numbers.
@@ -7,18 +9,9 @@ in the shared cache (Redis in production), so every web process sees the same nu
 from django.conf import settings
 from django.core.cache import cache
 
+from .lockout import client_ip
+
 _PREFIX = "ratelimit"
-
-
-def client_ip(request) -> str:
-    """The client's address; behind `RATE_LIMIT_PROXY_COUNT` trusted proxies, from X-Forwarded-For."""
-    proxies = getattr(settings, "RATE_LIMIT_PROXY_COUNT", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _key(scope: str, ident: str) -> str:
@@ -46,31 +39,10 @@ def hit(*, scope: str, idents, window: int) -> None:
             cache.set(key, 1, timeout=window)
 
 
-def reset(*, scope: str, idents) -> None:
-    cache.delete_many([_key(scope, ident) for ident in idents if ident])
-
-
-def login_idents(request, email: str) -> list[str]:
-    return [f"ip:{client_ip(request)}", f"email:{email.strip().lower()}" if email else ""]
-
-
-def login_limited(request, email: str) -> bool:
-    return is_limited(scope="login", idents=login_idents(request, email), limit=settings.LOGIN_RATE_LIMIT)
-
-
-def login_failed(request, email: str) -> None:
-    hit(scope="login", idents=login_idents(request, email), window=settings.LOGIN_RATE_WINDOW)
-
-
-def login_succeeded(request, email: str) -> None:
-    """A correct password clears the account's counter (not the address's, shared by many in a lab)."""
-    reset(scope="login", idents=[f"email:{email.strip().lower()}"])
-
-
 def _action_idents(request) -> list[str]:
     if request.user.is_authenticated:
         return [f"user:{request.user.pk}"]
-    return [f"ip:{client_ip(request)}"]
+    return [f"ip:{client_ip(request) or 'unknown'}"]
 
 
 def action_limited(request, scope: str) -> bool:

@@ -6,15 +6,12 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from . import ratelimit
+from . import lockout, ratelimit
 from .forms import LoginForm, SignupForm
-
-TOO_MANY = gettext_lazy("Zu viele Versuche. Bitte versuchen Sie es in einer Stunde noch einmal.")
 
 
 def safe_next_url(request) -> str:
@@ -34,29 +31,31 @@ def login_view(request):
     next_url = safe_next_url(request)
     if request.user.is_authenticated and request.method != "POST":
         return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
-    status = 200
     if request.method == "POST":
         form = LoginForm(request, data=request.POST)
-        email = request.POST.get("email", "")
-        if ratelimit.login_limited(request, email):
-            form = LoginForm(request, initial={"email": email})
-            messages.error(
-                request,
-                _(
-                    "Zu viele Anmeldeversuche. Bitte warten Sie eine Viertelstunde und versuchen Sie es dann "
-                    "noch einmal. Haben Sie Ihr Passwort vergessen? Dann können Sie ein neues festlegen."
-                ),
-            )
-            status = 429
-        elif form.is_valid():
-            ratelimit.login_succeeded(request, email)
+        if form.is_valid():
             login(request, form.user)
             return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
-        else:
-            ratelimit.login_failed(request, email)
+        if lockout.is_locked_out(request):
+            return _login_locked(request, next_url)
     else:
         form = LoginForm(request)
-    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+def _login_locked(request, next_url: str):
+    """The login page again, with when the lock ends instead of the form's errors."""
+    lock = lockout.current_lock(request)
+    form = LoginForm(request, initial={"email": request.POST.get("email", "")})
+    context = {
+        "form": form,
+        "next": next_url,
+        "lock_message": lock.message,
+        "password_hint": lockout.PASSWORD_HINT,
+    }
+    response = render(request, "accounts/login.html", context, status=429)
+    response["Retry-After"] = str(lock.retry_after)
+    return response
 
 
 @csrf_protect

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that it sees the answer of every login view and can turn a lockout into our own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,7 +100,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Axes refuses a locked account or address before any password is checked (see AXES_* below).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:my_courses"
 LOGOUT_REDIRECT_URL = "/"
@@ -176,6 +183,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"enrol": "30/hour", "token": "20/hour"},
+    # Throttles read the client's address as the login limiter does (`accounts.lockout.client_ip`).
+    "NUM_PROXIES": env.int("RATE_LIMIT_PROXY_COUNT", default=0),
     "DATETIME_FORMAT": "iso-8601",
 }
 SPECTACULAR_SETTINGS = {
@@ -199,6 +208,25 @@ ENROL_RATE_WINDOW = env.int("ENROL_RATE_WINDOW", default=3600)
 # How many proxies stand in front of the web processes; their X-Forwarded-For entries are skipped
 # to find the client's address for rate limits.
 RATE_LIMIT_PROXY_COUNT = env.int("RATE_LIMIT_PROXY_COUNT", default=0)
+
+# One login limiter for every login path (site, /cms/, /django-admin/, API token), django-axes:
+# LOGIN_RATE_LIMIT failures lock the account, and separately the address, for LOGIN_RATE_WINDOW seconds
+# after the last failure. Attempts during a lock are not counted, so nobody can stretch it for good.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Both read LOGIN_RATE_LIMIT and LOGIN_RATE_WINDOW when asked, so these two stay the only knobs.
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success clears the account's failures only (accounts.apps); axes' own reset would also clear the
+# address's, which lets someone with one account of their own guess others' passwords without end.
+AXES_RESET_ON_SUCCESS = False
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "accounts.lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Keep no log of successful logins (privacy); failed attempts are deleted once their cool-off is over.
+AXES_DISABLE_ACCESS_LOG = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -9,7 +9,7 @@ from tests.factories import make_lab, make_manager
 def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False
-    cache.clear()  # rate-limit counters start at none
+    cache.clear()  # rate-limit counters start at none; axes keeps failed logins in rows, rolled back per test
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {

@@ -126,7 +126,8 @@ def test_demo_accounts_log_in_with_the_given_password(db):
         "trainer@example.org",
         "participant2@example.org",
     ]:
-        assert authenticate(username=email, password="probe-1234") is not None, email
+        login = RequestFactory().post("/")
+        assert authenticate(login, username=email, password="probe-1234") is not None, email
     assert not User.objects.filter(email="participant3@example.org").exists()
 
 

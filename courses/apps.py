@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Kurse")
+
+    def ready(self):
+        from labs.models import LabPage
+        from labs.permissions import register_manager_permissions
+
+        # Course offers are the only pages under a lab (CoursePage.parent_page_types names the lab).
+        LabPage.allow_subpage_type("courses.CoursePage")
+        # Lab managers schedule runs and look up competences in the admin.
+        register_manager_permissions(
+            "courses.add_courserun",
+            "courses.change_courserun",
+            "courses.delete_courserun",
+            "courses.view_courserun",
+            "courses.view_competence",
+        )

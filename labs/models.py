@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -46,8 +47,11 @@ class LabPage(Page):
     contact_email = models.EmailField(_("E-Mail"), blank=True)
     contact_phone = models.CharField(_("Telefon"), max_length=40, blank=True)
 
-    parent_page_types = ["cms.LabIndexPage"]
-    subpage_types = ["courses.CoursePage"]
+    # The page types around a lab belong to higher apps, which open them in their AppConfig.ready
+    # (cms the lab index above, courses the course offers below): until then a lab stands nowhere and
+    # holds nothing, so no other page type slips in under a lab.
+    parent_page_types: list[str] = []
+    subpage_types: list[str] = []
 
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
@@ -71,6 +75,20 @@ class LabPage(Page):
     class Meta:
         verbose_name = _("Labor")
         verbose_name_plural = _("Labore")
+
+    @classmethod
+    def allow_parent_page_type(cls, model_string: str) -> None:
+        """Let a lab be created under pages of `model_string` ("app_label.ModelName")."""
+        if model_string not in cls.parent_page_types:
+            cls.parent_page_types = [*cls.parent_page_types, model_string]
+        cls._clean_parent_page_models = None  # Wagtail caches the resolved list
+
+    @classmethod
+    def allow_subpage_type(cls, model_string: str) -> None:
+        """Let pages of `model_string` ("app_label.ModelName") be created under a lab."""
+        if model_string not in cls.subpage_types:
+            cls.subpage_types = [*cls.subpage_types, model_string]
+        cls._clean_subpage_models = None
 
     @property
     def address(self) -> str:
@@ -97,11 +115,13 @@ class Room(models.Model):
 
 
 class LabRole(models.Model):
-    """A person's role at one lab: managers schedule runs and see reports, trainers teach."""
+    """A person's role at one lab: managers schedule runs and see reports, trainers teach, editors
+    write the lab's pages."""
 
     class Role(models.TextChoices):
         MANAGER = "manager", _("Laborleitung")
         TRAINER = "trainer", _("Kursleitung")
+        EDITOR = "editor", _("Redaktion des Labors")
 
     lab = models.ForeignKey(LabPage, on_delete=models.CASCADE, related_name="roles", verbose_name=_("Labor"))
     user = models.ForeignKey(
@@ -116,3 +136,25 @@ class LabRole(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.lab.title}"
+
+
+class LabGroup(models.Model):
+    """The permission group of one role at one lab (managers, editors).
+
+    Its page permissions cover that lab's page and so its course offers, nothing else; members are
+    the people with that role at that lab. Found by lab and role, never by the group's name.
+    """
+
+    lab = models.ForeignKey(LabPage, on_delete=models.CASCADE, related_name="groups", verbose_name=_("Labor"))
+    role = models.CharField(_("Rolle"), max_length=20, choices=LabRole.Role.choices)
+    group = models.OneToOneField(
+        Group, on_delete=models.CASCADE, related_name="lab_group", verbose_name=_("Gruppe")
+    )
+
+    class Meta:
+        verbose_name = _("Gruppe eines Labors")
+        verbose_name_plural = _("Gruppen der Labore")
+        constraints = [models.UniqueConstraint(fields=["lab", "role"], name="labs_group_unique_role")]
+
+    def __str__(self):
+        return self.group.name

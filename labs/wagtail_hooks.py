@@ -1,7 +1,8 @@
 """Admin (/cms/) for what a lab manager looks after at their labs: rooms and people's roles.
 
 Lab managers (LabRole "manager") see and change only the rooms and roles of their own labs;
-superusers see all. The Django permissions that open these menus are listed in the README.
+superusers see all. Roles are given, changed and removed through labs/services.py, so that a
+person's lab groups follow their roles; the permissions that open these menus are in labs/permissions.py.
 """
 
 from django import forms
@@ -22,8 +23,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from accounts.models import User
 
+from .exceptions import DomainError
 from .models import LabPage, LabRole, Room
 from .selectors import labs_managed_by
+from .services import lab_role_change, lab_role_grant, lab_role_revoke
 
 
 def _managed_labs_for_request(request):
@@ -234,6 +237,61 @@ class LabRoleIndexView(LabScopedViewSet.IndexView):
         return super().get_base_queryset().select_related("user", "lab")
 
 
+class SavedByServiceMixin:
+    """A create or edit view that saves through a service instead of saving the model itself.
+
+    The service opens its own transaction, so the view opens none around it; a refusal (a domain
+    error) shows as a message on the form and changes nothing.
+    """
+
+    def save_by_service(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        self.form = form
+        try:
+            self.object = self.save_by_service(form)
+        except DomainError as error:
+            form.add_error(None, error.message)
+            self.produced_error_code, self.produced_error_message = error.code, error.message
+            return self.form_invalid(form)
+        response = self.save_action()
+        return self.run_after_hook() or response
+
+
+class LabRoleCreateView(SavedByServiceMixin, generic.CreateView):
+    def save_by_service(self, form):
+        return lab_role_grant(
+            lab=form.cleaned_data["lab"],
+            user=form.instance.user,
+            role=form.cleaned_data["role"],
+            by=self.request.user,
+        )
+
+
+class LabRoleEditView(SavedByServiceMixin, LabScopedViewSet.EditView):
+    def save_by_service(self, form):
+        return lab_role_change(
+            lab_role=form.instance,
+            lab=form.cleaned_data["lab"],
+            user=form.instance.user,
+            role=form.cleaned_data["role"],
+            by=self.request.user,
+        )
+
+
+class LabRoleDeleteView(LabScopedViewSet.DeleteView):
+    def delete_action(self):
+        lab_role_revoke(lab_role=self.object, by=self.request.user)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except DomainError as error:
+            messages.error(self.request, error.message)
+            return redirect(self.get_success_url())
+
+
 class LabRoleViewSet(LabScopedViewSet):
     model = LabRole
     icon = "group"
@@ -241,6 +299,9 @@ class LabRoleViewSet(LabScopedViewSet):
     menu_order = 220
     add_to_admin_menu = True
     index_view_class = LabRoleIndexView
+    add_view_class = LabRoleCreateView
+    edit_view_class = LabRoleEditView
+    delete_view_class = LabRoleDeleteView
     list_display = [
         "user",
         Column("email", label=gettext_lazy("E-Mail"), accessor="user.email"),

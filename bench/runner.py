@@ -15,8 +15,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses import tasks
+from courses.catalogue.selectors import courses_for_catalogue
 from courses.models import CoursePage, CourseRun, Enrolment
-from courses.selectors import courses_for_catalogue, run_list
+from courses.selectors import run_list
 from courses.services import enrolment_create
 from tests.factories import CourseRunFactory, UserFactory, make_course, make_lab
 

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from courses.catalogue.selectors import CatalogueFilters
 from courses.models import Audience, Competence, Format, Level, Topic
-from courses.selectors import CatalogueFilters
 from labs.models import Municipality
 
 

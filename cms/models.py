@@ -35,7 +35,7 @@ class HomePage(Page):
         verbose_name = _("Startseite")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import CatalogueFilters, courses_for_catalogue, courses_with_next_run
+        from courses.catalogue.selectors import CatalogueFilters, courses_for_catalogue, courses_with_next_run
         from labs.selectors import labs_published
 
         from .forms import CourseFinderForm
@@ -86,7 +86,7 @@ class CatalogPage(Page):
         verbose_name = _("Kurskatalog")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import courses_for_catalogue, courses_with_next_run
+        from courses.catalogue.selectors import courses_for_catalogue, courses_with_next_run
 
         from .forms import CatalogueFilterForm
 

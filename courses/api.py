@@ -12,10 +12,14 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from . import selectors, services
+from . import services
+from .badges.selectors import badge_assertions_for_user
+from .catalogue.selectors import courses_for_catalogue, courses_with_lab
 from .exceptions import NotFound
 from .filters import CourseFilter, RunFilter
 from .models import BadgeAssertion, CoursePage, CourseRun, Enrolment, Session
+from .participant.selectors import enrolment_list_for_user, enrolments_manageable_by
+from .selectors import run_get, run_list, session_get, user_can_teach, waitlist_position
 from .serializers import (
     AttendanceSerializer,
     BadgeSerializer,
@@ -31,6 +35,7 @@ from .serializers import (
     SessionSerializer,
     SessionWriteSerializer,
 )
+from .trainer.selectors import session_attendance
 
 DOMAIN_ERROR = OpenApiResponse(description="Fehler mit Begründung in `detail`.")
 
@@ -40,7 +45,7 @@ class TeachesRun(permissions.BasePermission):
 
     def has_object_permission(self, request, view, obj):
         run = obj.run if isinstance(obj, Session) else obj
-        return selectors.user_can_teach(user=request.user, run=run)
+        return user_can_teach(user=request.user, run=run)
 
 
 class FormatIsAFilter(DefaultContentNegotiation):
@@ -68,7 +73,7 @@ class CourseViewSet(
     def get_queryset(self) -> QuerySet[CoursePage]:
         if getattr(self, "swagger_fake_view", False):
             return CoursePage.objects.none()
-        return selectors.courses_with_lab(selectors.courses_for_catalogue())
+        return courses_with_lab(courses_for_catalogue())
 
     def get_serializer_class(self):
         return CourseSerializer if self.action == "list" else CourseDetailSerializer
@@ -119,7 +124,7 @@ class RunViewSet(
     throttle_scope = None  # set per action (enrolment)
 
     def get_queryset(self) -> QuerySet[CourseRun]:
-        return selectors.run_list(include_past=True)
+        return run_list(include_past=True)
 
     def filter_queryset(self, queryset):
         # The filters (and "upcoming only") narrow the list; a run's own routes find it, past or not.
@@ -140,7 +145,7 @@ class RunViewSet(
         return self._detail(run, status.HTTP_200_OK)
 
     def _detail(self, run: CourseRun, code: int) -> Response:
-        run = selectors.run_get(run_id=run.pk)
+        run = run_get(run_id=run.pk)
         return Response(RunSerializer(run, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=SessionWriteSerializer, responses={201: SessionSerializer, 400: DOMAIN_ERROR})
@@ -150,7 +155,7 @@ class RunViewSet(
         serializer = SessionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         session = services.session_create(run=self.get_object(), by=request.user, **serializer.validated_data)
-        session = selectors.session_get(session_id=session.pk)
+        session = session_get(session_id=session.pk)
         return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -171,7 +176,7 @@ class RunViewSet(
     def enrol(self, request, pk=None):
         """Take a seat, or a place on the waiting list when the run is full."""
         enrolment = services.enrolment_create(run=self.get_object(), user=request.user)
-        enrolment.waitlist_position = selectors.waitlist_position(enrolment=enrolment)
+        enrolment.waitlist_position = waitlist_position(enrolment=enrolment)
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -202,7 +207,7 @@ class SessionViewSet(viewsets.GenericViewSet):
         session = services.session_update(
             session=self.get_object(), by=request.user, **serializer.validated_data
         )
-        session = selectors.session_get(session_id=session.pk)
+        session = session_get(session_id=session.pk)
         return Response(SessionSerializer(session).data)
 
     @extend_schema(
@@ -233,7 +238,7 @@ class SessionViewSet(viewsets.GenericViewSet):
                 for entry in serializer.validated_data
             ]
             services.attendance_record(session=session, entries=entries, by=request.user)
-        rows = selectors.session_attendance(session=session)
+        rows = session_attendance(session=session)
         return Response(AttendanceSerializer(rows, many=True).data)
 
 
@@ -246,7 +251,7 @@ class EnrolmentViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Enrolment]:
         if getattr(self, "swagger_fake_view", False):
             return Enrolment.objects.none()
-        return selectors.enrolments_manageable_by(user=self.request.user)
+        return enrolments_manageable_by(user=self.request.user)
 
     @extend_schema(request=None, responses={200: EnrolmentSerializer, 400: DOMAIN_ERROR})
     @action(detail=True, methods=["post"])
@@ -265,7 +270,7 @@ class MyEnrolmentsView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Enrolment]:
         if getattr(self, "swagger_fake_view", False):
             return Enrolment.objects.none()
-        return selectors.enrolment_list_for_user(user=self.request.user)
+        return enrolment_list_for_user(user=self.request.user)
 
 
 class MyBadgesView(generics.ListAPIView):
@@ -277,4 +282,4 @@ class MyBadgesView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[BadgeAssertion]:
         if getattr(self, "swagger_fake_view", False):
             return BadgeAssertion.objects.none()
-        return selectors.badge_assertions_for_user(user=self.request.user)
+        return badge_assertions_for_user(user=self.request.user)

@@ -10,7 +10,13 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from . import selectors
+from .catalogue.selectors import (
+    CatalogueFilters,
+    RunFilters,
+    courses_for_catalogue,
+    courses_with_lab,
+    runs_filtered,
+)
 from .models import Audience, CoursePage, CourseRun, Format, Level, Topic
 
 
@@ -37,7 +43,7 @@ class CourseFilter(filters.FilterSet):
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
-        catalogue = selectors.CatalogueFilters(
+        catalogue = CatalogueFilters(
             audience=data.get("audience") or "",
             topic=data.get("topic") or "",
             lab=data.get("lab") or "",
@@ -47,7 +53,7 @@ class CourseFilter(filters.FilterSet):
             competence=data.get("competence") or "",
             q=data.get("q") or "",
         )
-        return selectors.courses_with_lab(selectors.courses_for_catalogue(filters=catalogue))
+        return courses_with_lab(courses_for_catalogue(filters=catalogue))
 
 
 class RunFilter(filters.FilterSet):
@@ -68,8 +74,8 @@ class RunFilter(filters.FilterSet):
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
-        return selectors.runs_filtered(
-            filters=selectors.RunFilters(
+        return runs_filtered(
+            filters=RunFilters(
                 course=data.get("course"),
                 lab=data.get("lab") or "",
                 starts_after=data.get("starts_after"),

@@ -4,8 +4,6 @@ Seats are scarce: only `enrolment_create`, `enrolment_cancel` and `run_close` ch
 and each of them locks the run row first (`_lock_run`), so seat counts are always read under that lock.
 """
 
-import hashlib
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,6 +17,7 @@ from labs.models import LabPage, LabRole, Room
 from labs.selectors import user_is_lab_manager
 
 from . import tasks
+from .badges.services import badge_award, badge_class_for_course
 from .exceptions import (
     AlreadyEnrolled,
     AttendanceInvalid,
@@ -31,8 +30,6 @@ from .exceptions import (
 )
 from .models import (
     Attendance,
-    BadgeAssertion,
-    BadgeClass,
     Competence,
     CoursePage,
     CourseRun,
@@ -167,35 +164,6 @@ def attendance_record(*, session: Session, entries: Iterable[AttendanceEntry], b
             )
             saved.append(attendance)
     return saved
-
-
-def badge_class_for_course(*, course: CoursePage) -> BadgeClass:
-    badge_class, _created = BadgeClass.objects.get_or_create(
-        course=course,
-        defaults={
-            "name": course.title,
-            "description": course.summary or course.title,
-            "criteria": _("Teilnahme an mindestens %(percent)s %% der Termine des Kurses „%(title)s“.")
-            % {"percent": course.attendance_rule_percent, "title": course.title},
-        },
-    )
-    return badge_class
-
-
-def badge_award(*, enrolment: Enrolment, badge_class: BadgeClass) -> BadgeAssertion:
-    """Award the badge for a completed enrolment; awarding twice returns the first assertion."""
-    salt = secrets.token_hex(8)
-    digest = hashlib.sha256((enrolment.user.email.lower() + salt).encode()).hexdigest()
-    assertion, _created = BadgeAssertion.objects.get_or_create(
-        enrolment=enrolment,
-        defaults={
-            "badge_class": badge_class,
-            "recipient_hash": f"sha256${digest}",
-            "salt": salt,
-            "issued_on": enrolment.completed_at or timezone.now(),
-        },
-    )
-    return assertion
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .calendar import run_calendar
+from .calendar.ics import run_calendar
 from .models import CourseRun, Enrolment
 from .selectors import waitlist_position
 

@@ -23,8 +23,9 @@ from labs.models import LabPage, Room
 from labs.selectors import labs_managed_by
 from labs.wagtail_hooks import LabScopedViewSet
 
-from . import selectors
 from .models import Attendance, Competence, CourseRun
+from .selectors import run_participants
+from .staff.selectors import courses_managed_by, runs_managed_by, trainer_candidates
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -53,7 +54,7 @@ class CourseRunForm(WagtailAdminModelForm):
         lab_titles = {lab.path: lab.title for lab in labs}
         course = self.fields["course"]
         course.widget = forms.Select()
-        course.queryset = selectors.courses_managed_by(user=user)
+        course.queryset = courses_managed_by(user=user)
         course.label_from_instance = lambda page: (
             f"{page.title} ({lab_titles.get(page.path[: -page.steplen], '')})"
         )
@@ -62,7 +63,7 @@ class CourseRunForm(WagtailAdminModelForm):
         trainers = self.fields["trainers"]
         trainers.widget = forms.CheckboxSelectMultiple()
         current = list(self.instance.trainers.all()) if self.instance.pk else []
-        trainers.queryset = selectors.trainer_candidates(user=user, keep=current)
+        trainers.queryset = trainer_candidates(user=user, keep=current)
         trainers.help_text = _(
             "Zur Auswahl stehen alle, die im Labor eine Rolle haben (siehe „Rollen im Labor“)."
         )
@@ -72,7 +73,7 @@ class CourseRunForm(WagtailAdminModelForm):
         course = cleaned.get("course")
         run = self.instance
         if run.pk:
-            taken = selectors.run_participants(run=run).count()
+            taken = run_participants(run=run).count()
             capacity = cleaned.get("capacity")
             if capacity is not None and capacity < taken:
                 self.add_error(
@@ -136,7 +137,7 @@ class CourseRunFilterSet(WagtailFilterSet):
 
 class CourseRunIndexView(LabScopedViewSet.IndexView):
     def get_base_queryset(self):
-        return selectors.runs_managed_by(user=self.request.user)
+        return runs_managed_by(user=self.request.user)
 
 
 class CourseRunDeleteView(LabScopedViewSet.DeleteView):

@@ -2,6 +2,10 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from courses.catalogue.selectors import runs_for_course_page, upcoming_runs_for_lab
+from courses.trainer.selectors import user_teaches_anywhere
 
 register = template.Library()
 
@@ -38,8 +42,6 @@ def session_when(session) -> str:
 @register.inclusion_tag("courses/includes/lab_runs.html", takes_context=True)
 def upcoming_runs(context, lab, limit: int = 20):
     """The next runs at a lab, as cards: `{% upcoming_runs lab=page %}`."""
-    from courses.selectors import upcoming_runs_for_lab
-
     runs = upcoming_runs_for_lab(lab=lab, limit=limit)
     return {"runs": runs, "lab": lab, "request": context.get("request")}
 
@@ -47,8 +49,6 @@ def upcoming_runs(context, lab, limit: int = 20):
 @register.inclusion_tag("courses/includes/course_runs.html", takes_context=True)
 def course_runs(context, course):
     """The runs of a course offer with the visitor's enrolment state: `{% course_runs course=page %}`."""
-    from courses.selectors import runs_for_course_page
-
     request = context.get("request")
     user = getattr(request, "user", None)
     return {
@@ -62,8 +62,6 @@ def course_runs(context, course):
 @register.simple_tag(takes_context=True)
 def user_teaches(context) -> bool:
     """Whether the visitor teaches or manages anything; asked once per request."""
-    from courses.selectors import user_teaches_anywhere
-
     request = context.get("request")
     if request is None:
         return False
@@ -76,7 +74,6 @@ def user_teaches(context) -> bool:
 def seats_text(run) -> str:
     """The seats left, written out: "Noch 3 Plätze frei", "Noch 1 Platz frei", or when none are left
     "Ausgebucht – Warteliste möglich"."""
-    from django.utils.translation import ngettext
 
     if run.seats_left <= 0:
         return _("Ausgebucht – Warteliste möglich")

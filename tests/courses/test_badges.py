@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Competence, Enrolment
-from courses.services import badge_award, badge_class_for_course
+from courses.badges.services import badge_award, badge_class_for_course
 from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views as views
+from . import views
 
 app_name = "calendar"
 

@@ -11,24 +11,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from . import selectors, services
-from .exceptions import DomainError
-from .models import Attendance, CourseRun, Session
-from .trainer_forms import AttendanceForm
+from courses import services
+from courses.exceptions import DomainError
+from courses.models import Attendance, CourseRun, Session
+from courses.selectors import run_participants, run_ready_to_close, with_attendance_outcome
+from courses.trainer.selectors import (
+    run_sessions_with_recorded,
+    runs_taught_by,
+    session_attendance,
+    trainer_runs_open_or_recent,
+    trainer_sessions_upcoming,
+    user_teaches_anywhere,
+)
+
+from .forms import AttendanceForm
 
 
 def _run_or_404(request, run_id: int) -> CourseRun:
-    return get_object_or_404(selectors.runs_taught_by(user=request.user), pk=run_id)
+    return get_object_or_404(runs_taught_by(user=request.user), pk=run_id)
 
 
 @login_required
 def dashboard_view(request):
-    if not selectors.user_teaches_anywhere(user=request.user):
+    if not user_teaches_anywhere(user=request.user):
         return render(request, "courses/trainer/not_trainer.html", status=403)
-    runs = list(selectors.trainer_runs_open_or_recent(user=request.user))
+    runs = list(trainer_runs_open_or_recent(user=request.user))
     # Runs waiting to be closed first: that is the trainer's next job for them.
     runs.sort(key=lambda run: not run.ready_to_close)
-    context = {"sessions": selectors.trainer_sessions_upcoming(user=request.user), "runs": runs}
+    context = {"sessions": trainer_sessions_upcoming(user=request.user), "runs": runs}
     return render(request, "courses/trainer/dashboard.html", context)
 
 
@@ -37,9 +47,9 @@ def run_detail_view(request, run_id: int):
     run = _run_or_404(request, run_id)
     context = {
         "run": run,
-        "participants": list(selectors.run_participants(run=run)),
-        "sessions": list(selectors.run_sessions_with_recorded(run=run)),
-        "can_close": selectors.run_ready_to_close(run=run),
+        "participants": list(run_participants(run=run)),
+        "sessions": list(run_sessions_with_recorded(run=run)),
+        "can_close": run_ready_to_close(run=run),
     }
     return render(request, "courses/trainer/run_detail.html", context)
 
@@ -47,7 +57,7 @@ def run_detail_view(request, run_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_attendance_view(request, session_id: int):
-    taught = selectors.runs_taught_by(user=request.user).values("pk")
+    taught = runs_taught_by(user=request.user).values("pk")
     session = get_object_or_404(
         Session.objects.select_related("run", "run__course", "run__lab", "run__room").filter(run__in=taught),
         pk=session_id,
@@ -59,7 +69,7 @@ def session_attendance_view(request, session_id: int):
             request, _("Der Kurs ist abgeschlossen; die Anwesenheit lässt sich nicht mehr ändern.")
         )
         return redirect("trainer:session_attendance", session_id=session.pk)
-    rows = selectors.session_attendance(session=session)
+    rows = session_attendance(session=session)
     form = AttendanceForm(request.POST if request.method == "POST" else None, rows=rows)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,15 +105,15 @@ def run_close_view(request, run_id: int):
         messages.success(request, _closed_message(result))
         return redirect("trainer:run_close", run_id=run.pk)
     sessions_total = len(run.sessions.all())
-    participants = selectors.with_attendance_outcome(
-        run=run, enrolments=selectors.run_participants(run=run), sessions=sessions_total
+    participants = with_attendance_outcome(
+        run=run, enrolments=run_participants(run=run), sessions=sessions_total
     )
     context = {
         "run": run,
         "participants": participants,
         "sessions_total": sessions_total,
         "rule": run.course.attendance_rule_percent,
-        "can_close": selectors.run_ready_to_close(run=run),
+        "can_close": run_ready_to_close(run=run),
         "meeting_count": sum(1 for enrolment in participants if enrolment.meets_rule),
     }
     return render(request, "courses/trainer/run_close.html", context)

@@ -5,7 +5,9 @@ import json
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
-from . import badges, selectors
+from courses.badges.selectors import badge_assertion_get, badge_class_get
+
+from . import documents as badges
 
 JSON_LD = "application/ld+json"
 
@@ -41,17 +43,17 @@ def issuer_view(request):
 
 @require_GET
 def badge_class_view(request, pk):
-    return _json(badges.badge_class_document(_or_404(selectors.badge_class_get(pk=pk))))
+    return _json(badges.badge_class_document(_or_404(badge_class_get(pk=pk))))
 
 
 @require_GET
 def badge_class_image_view(request, pk):
-    return _png(badges.badge_class_png(_or_404(selectors.badge_class_get(pk=pk))))
+    return _png(badges.badge_class_png(_or_404(badge_class_get(pk=pk))))
 
 
 @require_GET
 def assertion_view(request, uuid):
-    assertion = _or_404(selectors.badge_assertion_get(uuid=uuid))
+    assertion = _or_404(badge_assertion_get(uuid=uuid))
     if assertion.revoked:
         # Open Badges 2.0: a revoked hosted assertion answers 410 Gone with revoked and the reason.
         return _json(badges.revoked_assertion_document(assertion), status=410, max_age=60)
@@ -60,7 +62,7 @@ def assertion_view(request, uuid):
 
 @require_GET
 def assertion_image_view(request, uuid):
-    assertion = _or_404(selectors.badge_assertion_get(uuid=uuid))
+    assertion = _or_404(badge_assertion_get(uuid=uuid))
     if assertion.revoked:
         raise Http404
     return _png(badges.assertion_png(assertion))

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from .models import CourseRun
+from courses.models import CourseRun
 
 
 def _calendar(name: str) -> Calendar:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
-from .models import BadgeAssertion, BadgeClass
+from courses.models import BadgeAssertion, BadgeClass
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 DIGCOMP_FRAMEWORK = "DigComp 2.2"

@@ -11,16 +11,11 @@ from django.views.decorators.http import require_http_methods
 from accounts import ratelimit
 from accounts.exceptions import DomainError
 from accounts.forms import SignupForm
-
-from .models import CourseRun, Enrolment
-from .selectors import (
-    badge_assertions_for_user,
-    enrolment_cancel_refusal,
-    enrolment_list_for_user,
-    enrolments_upcoming_and_past,
-    run_list,
-)
-from .services import enrolment_cancel, enrolment_closed_reason, enrolment_create
+from courses.badges.selectors import badge_assertions_for_user
+from courses.models import CourseRun, Enrolment
+from courses.participant.selectors import enrolment_list_for_user, enrolments_upcoming_and_past
+from courses.selectors import enrolment_cancel_refusal, run_list
+from courses.services import enrolment_cancel, enrolment_closed_reason, enrolment_create
 
 TOO_MANY = gettext_lazy(
     "Zu viele Anmeldungen in kurzer Zeit. Bitte versuchen Sie es in einer Stunde noch einmal."

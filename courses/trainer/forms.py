@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attendance
-from .services import AttendanceEntry
+from courses.models import Attendance
+from courses.services import AttendanceEntry
 
 
 class AttendanceForm(forms.Form):

@@ -2,11 +2,10 @@
 
 from django.http import Http404, HttpResponse
 
+from courses.calendar.ics import run_calendar, runs_calendar
+from courses.models import CourseRun
+from courses.selectors import run_list
 from labs.models import LabPage
-
-from .calendar import run_calendar, runs_calendar
-from .models import CourseRun
-from .selectors import run_list
 
 
 def _ics(body: bytes, *, filename: str) -> HttpResponse:

@@ -1,0 +1,38 @@
+"""Badges awarded when a run closes. Both steps run inside `run_close`'s transaction, under the run's lock."""
+
+import hashlib
+import secrets
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import BadgeAssertion, BadgeClass, CoursePage, Enrolment
+
+
+def badge_class_for_course(*, course: CoursePage) -> BadgeClass:
+    badge_class, _created = BadgeClass.objects.get_or_create(
+        course=course,
+        defaults={
+            "name": course.title,
+            "description": course.summary or course.title,
+            "criteria": _("Teilnahme an mindestens %(percent)s %% der Termine des Kurses „%(title)s“.")
+            % {"percent": course.attendance_rule_percent, "title": course.title},
+        },
+    )
+    return badge_class
+
+
+def badge_award(*, enrolment: Enrolment, badge_class: BadgeClass) -> BadgeAssertion:
+    """Award the badge for a completed enrolment; awarding twice returns the first assertion."""
+    salt = secrets.token_hex(8)
+    digest = hashlib.sha256((enrolment.user.email.lower() + salt).encode()).hexdigest()
+    assertion, _created = BadgeAssertion.objects.get_or_create(
+        enrolment=enrolment,
+        defaults={
+            "badge_class": badge_class,
+            "recipient_hash": f"sha256${digest}",
+            "salt": salt,
+            "issued_on": enrolment.completed_at or timezone.now(),
+        },
+    )
+    return assertion

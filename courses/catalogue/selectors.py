@@ -1,0 +1,197 @@
+"""What the public catalogue, course pages, lab pages and the API's lists show."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+
+from courses.models import CoursePage, CourseRun, Enrolment, Session
+from courses.selectors import (
+    enrolment_closed_reason,
+    run_list,
+    waitlist_position_expression,
+    with_seat_counts,
+)
+from labs.models import LabPage
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """What a person can narrow the catalogue by; empty values mean "any"."""
+
+    audience: str = ""
+    topic: str = ""
+    lab: str = ""  # lab page slug
+    municipality: str = ""  # municipality slug
+    level: int | None = None
+    format: str = ""
+    competence: str = ""  # DigComp code, e.g. "2.1"
+    q: str = ""
+    has_upcoming_runs: bool = False
+
+
+def courses_for_catalogue(*, filters: CatalogueFilters = CatalogueFilters()) -> QuerySet[CoursePage]:
+    """Published course offers matching the filters, with their lab, municipality, competences and
+    the number of upcoming runs, soonest next date first."""
+    now = timezone.now()
+    upcoming = CourseRun.objects.filter(
+        course=OuterRef("pk"), status=CourseRun.Status.SCHEDULED, sessions__start__gte=now
+    )
+    courses = CoursePage.objects.live().public()
+    if filters.audience:
+        courses = courses.filter(audience=filters.audience)
+    if filters.topic:
+        courses = courses.filter(topic=filters.topic)
+    if filters.level:
+        courses = courses.filter(level=filters.level)
+    if filters.format:
+        courses = courses.filter(format=filters.format)
+    if filters.competence:
+        courses = courses.filter(competences__code=filters.competence)
+    if filters.lab:
+        lab = LabPage.objects.filter(slug=filters.lab).first()
+        courses = courses.child_of(lab) if lab else courses.none()
+    if filters.municipality:
+        labs = LabPage.objects.filter(municipality__slug=filters.municipality)
+        courses = courses.filter(path__regex=_child_path_regex(labs)) if labs else courses.none()
+    if filters.q:
+        words = filters.q.split()
+        for word in words[:8]:
+            courses = courses.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    courses = courses.annotate(
+        next_start=Subquery(
+            Session.objects.filter(
+                run__course=OuterRef("pk"), run__status=CourseRun.Status.SCHEDULED, start__gte=now
+            )
+            .order_by("start")
+            .values("start")[:1]
+        ),
+        upcoming_runs=Subquery(
+            upcoming.order_by().values("course").annotate(n=Count("pk", distinct=True)).values("n")
+        ),
+    )
+    if filters.has_upcoming_runs:
+        courses = courses.filter(next_start__isnull=False)
+    return (
+        courses.distinct()
+        .prefetch_related("competences")
+        .order_by(F("next_start").asc(nulls_last=True), "title")
+    )
+
+
+def _child_path_regex(labs) -> str:
+    paths = [re.escape(lab.path) for lab in labs]
+    return r"^(" + "|".join(paths) + r")[0-9A-Z]{4}$"
+
+
+def upcoming_runs_for_lab(*, lab: LabPage, limit: int = 20) -> list[CourseRun]:
+    """The next runs at one lab that have not begun yet, soonest first, with sessions and seat counts."""
+    if lab.pk is None:  # a preview of a lab page that was never saved
+        return []
+    return list(run_list().filter(lab=lab, first_start__gte=timezone.now())[:limit])
+
+
+def runs_for_course_page(*, course: CoursePage, user=None) -> list[CourseRun]:
+    """The runs of a course offer that have not begun yet, soonest first, each with `enrolment_open`
+    (by the enrolment service's own rule) and `my_enrolment` (the visitor's
+    active enrolment or None); a fixed number of queries however many runs and sessions there are."""
+    if course.pk is None:  # a preview of a course page that was never saved
+        return []
+    now = timezone.now()
+    runs = list(run_list().filter(course=course, first_start__gte=now))
+    mine = {}
+    if user is not None and user.is_authenticated and runs:
+        mine = {
+            e.run_id: e
+            for e in Enrolment.objects.filter(user=user, run__in=runs)
+            .exclude(status=Enrolment.Status.CANCELLED)
+            .annotate(waitlist_position=waitlist_position_expression())
+        }
+    for run in runs:
+        run.enrolment_open = enrolment_closed_reason(run=run, now=now) is None
+        run.my_enrolment = mine.get(run.pk)
+    return runs
+
+
+def courses_with_next_run(*, courses) -> list[CoursePage]:
+    """Attach `lab_page` (with its municipality) and `next_run` (the soonest run not yet begun, with
+    seat counts, or None) to each course of one catalogue page, in two queries."""
+    courses = list(courses)
+    if not courses:
+        return courses
+    lab_paths = {course.path[: -CoursePage.steplen] for course in courses}
+    labs = LabPage.objects.filter(path__in=lab_paths).select_related("municipality")
+    labs = {lab.path: lab for lab in labs}
+    runs = (
+        with_seat_counts(CourseRun.objects.filter(course__in=courses, status=CourseRun.Status.SCHEDULED))
+        .filter(first_start__gte=timezone.now())
+        .order_by("first_start", "pk")
+    )
+    next_runs = {}
+    for run in runs:
+        next_runs.setdefault(run.course_id, run)
+    for course in courses:
+        course.lab_page = labs.get(course.path[: -CoursePage.steplen])
+        course.next_run = next_runs.get(course.pk)
+    return courses
+
+
+def courses_with_lab(courses: QuerySet[CoursePage]) -> QuerySet[CoursePage]:
+    """Annotate course offers with their lab's `lab_slug` and `lab_title` and the lab's `municipality_slug`.
+
+    A course's lab is its parent page: the path without its last step.
+    """
+    lab = LabPage.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - CoursePage.steplen)
+    )
+    return courses.annotate(
+        lab_slug=Subquery(lab.values("slug")[:1]),
+        lab_title=Subquery(lab.values("title")[:1]),
+        municipality_slug=Subquery(lab.values("municipality__slug")[:1]),
+    )
+
+
+@dataclass(frozen=True)
+class RunFilters:
+    """What a list of runs can be narrowed by; empty values mean "any"."""
+
+    course: int | None = None  # course page id
+    lab: str = ""  # lab page slug
+    starts_after: datetime | None = None
+    starts_before: datetime | None = None
+    audience: str = ""
+    has_seats: bool | None = None
+
+
+def runs_filtered(*, filters: RunFilters = RunFilters()) -> QuerySet[CourseRun]:
+    """Runs matching the filters, soonest first.
+
+    Without a date range only upcoming runs; with one, every run whose first session starts in it.
+    """
+    dated = filters.starts_after is not None or filters.starts_before is not None
+    runs = run_list(include_past=dated)
+    if filters.starts_after is not None:
+        runs = runs.filter(first_start__gte=filters.starts_after)
+    if filters.starts_before is not None:
+        runs = runs.filter(first_start__lte=filters.starts_before)
+    if filters.course is not None:
+        runs = runs.filter(course_id=filters.course)
+    if filters.lab:
+        runs = runs.filter(lab__slug=filters.lab)
+    if filters.audience:
+        runs = runs.filter(course__audience=filters.audience)
+    if filters.has_seats is True:
+        runs = runs.filter(seats_left__gt=0)
+    elif filters.has_seats is False:
+        runs = runs.filter(seats_left=0)
+    return runs

@@ -7,4 +7,8 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Zertifikate")
 
     def ready(self):
-        from . import handlers  # noqa: F401
+        from outbox.registry import register
+
+        from . import handlers, notifications  # noqa: F401 - handlers connects itself
+
+        register(notifications.CERTIFICATE_READY, notifications.send_certificate_ready)

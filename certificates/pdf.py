@@ -4,13 +4,14 @@ WeasyPrint never fetches anything from the network: the only files it may read a
 static/fonts; the QR code is inline SVG and the stylesheet is part of the template.
 """
 
+import os
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import segno
 from django.apps import apps
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -86,10 +87,26 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
 
 
 def store_certificate_pdf(certificate: Certificate) -> str:
-    """Render the PDF, store it in private storage (replacing an older file) and return its storage name."""
-    storage = private_storage()
+    """Render the PDF into private storage under a name fixed by the code, and return that name.
+
+    The file is written beside its final place and then moved over it in one step, so a reader, a second
+    worker or a crash in between never leaves a half file or a second copy.
+    """
     name = f"certificates/{certificate.code}.pdf"
     data = render_certificate_pdf(certificate)
-    if storage.exists(name):
-        storage.delete(name)
-    return storage.save(name, ContentFile(data))
+    storage = private_storage()
+    target = Path(storage.path(name))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        if storage.file_permissions_mode is not None:
+            os.chmod(temporary, storage.file_permissions_mode)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return name

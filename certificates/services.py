@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from accounts.exceptions import NotAllowed, NotFound
 from courses.models import Enrolment
 from labs.selectors import user_is_lab_manager
+from outbox.services import outbox_add
 
-from . import pdf
+from . import notifications, pdf
 from .codes import CODE_ALPHABET, CODE_LENGTH
 from .exceptions import CertificateAlreadyRevoked, CertificateNotIssuable, RevocationReasonMissing
 from .models import Certificate
@@ -44,15 +45,27 @@ def _snapshot(enrolment: Enrolment) -> dict:
 
 
 def certificate_issue(*, enrolment: Enrolment) -> Certificate:
-    """Issue the certificate of a completed enrolment and render its PDF; issuing twice returns the first."""
-    certificate = Certificate.objects.filter(enrolment=enrolment).first()
-    if certificate is None:
-        enrolment = Enrolment.objects.select_related("user", "run__course", "run__lab").get(pk=enrolment.pk)
-        if enrolment.status != Enrolment.Status.COMPLETED or not enrolment.run.sessions.exists():
+    """Issue the certificate of a completed enrolment, render its PDF and record the "ready" mail.
+
+    Issuing again returns the first certificate: the enrolment's row lock serialises concurrent workers, so
+    there is one certificate, one PDF file and one mail. Run it outside any transaction of the caller.
+    """
+    with transaction.atomic():
+        # Taken first: a second worker for the same enrolment waits here until the first has committed.
+        locked = Enrolment.objects.select_for_update().filter(pk=enrolment.pk).values_list("pk", flat=True)
+        if not locked:
             raise CertificateNotIssuable()
-        certificate = _create_with_unused_code(enrolment=enrolment, fields=_snapshot(enrolment))
+        certificate = Certificate.objects.filter(enrolment_id=enrolment.pk).first()
+        if certificate is None:
+            enrolment = Enrolment.objects.select_related("user", "run__course", "run__lab").get(
+                pk=enrolment.pk
+            )
+            if enrolment.status != Enrolment.Status.COMPLETED or not enrolment.run.sessions.exists():
+                raise CertificateNotIssuable()
+            certificate = _create_with_unused_code(enrolment=enrolment, fields=_snapshot(enrolment))
+    # Committed first, so the code (and with it the file name) stays the same if rendering is cut short.
     if not certificate.pdf:
-        certificate_render_pdf(certificate=certificate)
+        certificate = _store_pdf(certificate_id=certificate.pk, only_if_missing=True)
     return certificate
 
 
@@ -76,9 +89,21 @@ def _create_with_unused_code(*, enrolment: Enrolment, fields: dict) -> Certifica
 
 
 def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
-    """(Re)render the certificate's PDF into private storage."""
-    certificate.pdf = pdf.store_certificate_pdf(certificate)
-    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf)
+    """(Re)render the certificate's PDF into private storage, replacing the file of the same name."""
+    certificate.pdf = _store_pdf(certificate_id=certificate.pk, only_if_missing=False).pdf
+    return certificate
+
+
+def _store_pdf(*, certificate_id: int, only_if_missing: bool) -> Certificate:
+    """Write the PDF; record its name and the "ready" mail in one transaction, under the row lock."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if only_if_missing and certificate.pdf:
+            return certificate
+        certificate.pdf = pdf.store_certificate_pdf(certificate)
+        Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf)
+        if certificate.is_valid and certificate.notified_at is None:
+            outbox_add(kind=notifications.CERTIFICATE_READY, object_id=certificate.pk)
     return certificate
 
 

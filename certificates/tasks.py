@@ -1,35 +1,38 @@
 """Certificate work for the worker. Each task reads the current state first, so repeating it is safe."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from courses.models import Enrolment
+from outbox.queue import enqueue
 
-from .models import Certificate
+from .exceptions import CertificateNotIssuable
+from .selectors import enrolment_ids_owed_a_certificate
 from .services import certificate_issue
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=30 * 60, retry_jitter=True, max_retries=6
+)
 def issue_certificate(enrolment_id: int) -> str | None:
-    """Issue the certificate of a completed enrolment, render its PDF and tell the participant once."""
-    enrolment = Enrolment.objects.select_related("user").filter(pk=enrolment_id).first()
-    if enrolment is None or enrolment.status != Enrolment.Status.COMPLETED:
+    """Issue the certificate of a completed enrolment with its PDF; the mail goes via the outbox."""
+    enrolment = Enrolment.objects.filter(pk=enrolment_id, status=Enrolment.Status.COMPLETED).first()
+    if enrolment is None:
         return None
-    certificate = certificate_issue(enrolment=enrolment)
-    if certificate.notified_at is None and certificate.is_valid:
-        _send_certificate_ready(certificate=certificate, user=enrolment.user)
-        Certificate.objects.filter(pk=certificate.pk).update(notified_at=timezone.now())
+    try:
+        certificate = certificate_issue(enrolment=enrolment)
+    except CertificateNotIssuable:
+        return None
     return certificate.code
 
 
-def _send_certificate_ready(*, certificate: Certificate, user) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(
-            "certificates/email/certificate_ready.txt",
-            {"certificate": certificate, "user": user, "site_url": settings.SITE_URL},
-        )
-        EmailMessage(subject=_("Ihr Zertifikat ist da"), body=body, to=[user.email]).send()
+@shared_task
+def sweep() -> int:
+    """Queue the certificates still owed (completed, but no PDF yet); returns how many were queued."""
+    due = enrolment_ids_owed_a_certificate(
+        completed_before=timezone.now() - timedelta(seconds=settings.OUTBOX_GRACE_SECONDS)
+    )
+    return sum(enqueue(issue_certificate, enrolment_id) for enrolment_id in due)

@@ -9,6 +9,9 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from labs.models import LabPage
         from labs.permissions import register_manager_permissions
+        from outbox.registry import register
+
+        from . import notifications
 
         # Course offers are the only pages under a lab (CoursePage.parent_page_types names the lab).
         LabPage.allow_subpage_type("courses.CoursePage")
@@ -20,3 +23,6 @@ class CoursesConfig(AppConfig):
             "courses.view_courserun",
             "courses.view_competence",
         )
+        # Mails that must not be lost are recorded in the outbox with their cause and delivered by these.
+        register(notifications.ENROLMENT_CONFIRMATION, notifications.send_enrolment_confirmation)
+        register(notifications.WAITLIST_PROMOTION, notifications.send_waitlist_promotion)

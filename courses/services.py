@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from labs.models import LabPage, LabRole, Room
 from labs.selectors import user_is_lab_manager
+from outbox.services import outbox_add
 
-from . import tasks
+from . import notifications
 from .badges.services import badge_award, badge_class_for_course
 from .exceptions import (
     AlreadyEnrolled,
@@ -74,7 +75,7 @@ def enrolment_create(*, run: CourseRun, user) -> Enrolment:
                 enrolment = Enrolment.objects.create(run=run, user=user, **fields)
         except IntegrityError as exc:
             raise AlreadyEnrolled() from exc
-        transaction.on_commit(lambda: tasks.send_enrolment_confirmation.delay(enrolment.pk))
+        outbox_add(kind=notifications.ENROLMENT_CONFIRMATION, object_id=enrolment.pk)
     return enrolment
 
 
@@ -116,7 +117,7 @@ def _promote_waiting(*, run: CourseRun) -> list[Enrolment]:
         enrolment.status = Enrolment.Status.CONFIRMED
         enrolment.confirmed_at = now
         enrolment.save(update_fields=["status", "confirmed_at"])
-        transaction.on_commit(lambda pk=enrolment.pk: tasks.send_waitlist_promotion.delay(pk))
+        outbox_add(kind=notifications.WAITLIST_PROMOTION, object_id=enrolment.pk)
     return promoted
 
 

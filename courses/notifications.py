@@ -1,15 +1,23 @@
-"""Mail about enrolments. Each task reads the current state first, so running it twice sends nothing wrong."""
+"""Mail about enrolments, delivered through the outbox.
 
-from celery import shared_task
+Each handler reads the current state first and sends nothing when the mail no longer fits (a cancelled
+enrolment gets no confirmation); the outbox makes sure a handler runs to the end once per recorded item.
+"""
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.text import single_line
+
 from .calendar.ics import run_calendar
 from .models import CourseRun, Enrolment
 from .selectors import waitlist_position
+
+ENROLMENT_CONFIRMATION = "enrolment_confirmation"
+WAITLIST_PROMOTION = "waitlist_promotion"
 
 
 def _enrolment(enrolment_id: int) -> Enrolment | None:
@@ -32,14 +40,15 @@ def _send(*, enrolment: Enrolment, template: str, subject: str, with_calendar: b
         }
         body = render_to_string(template, context)
         message = EmailMessage(
-            subject=str(subject) % {"course": enrolment.run}, body=body, to=[enrolment.user.email]
+            subject=single_line(str(subject) % {"course": enrolment.run}),
+            body=body,
+            to=[enrolment.user.email],
         )
         if with_calendar:
             message.attach(f"kurs-{enrolment.run_id}.ics", run_calendar(enrolment.run), "text/calendar")
         message.send()
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_enrolment_confirmation(enrolment_id: int) -> None:
     enrolment = _enrolment(enrolment_id)
     if enrolment is None or enrolment.status not in Enrolment.ACTIVE:
@@ -56,7 +65,6 @@ def send_enrolment_confirmation(enrolment_id: int) -> None:
     )
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_waitlist_promotion(enrolment_id: int) -> None:
     enrolment = _enrolment(enrolment_id)
     if enrolment is None or enrolment.status != Enrolment.Status.CONFIRMED:

@@ -1,16 +1,26 @@
+import json
+import shutil
+from datetime import date, datetime
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import GroupPagePermission, Page, Site
 
 from accounts.models import Organisation, User
+from cms.demo import DemoDataError, demo_data_load, demo_data_seed
+from cms.demo.data import DATA_DIR
 from cms.models import CatalogPage, HomePage, LabIndexPage, NewsPage, SiteSettings, StandardPage
-from courses.models import Audience, CoursePage, CourseRun, Enrolment
+from cms.services import EDITORS_GROUP
+from courses.models import Audience, Competence, CoursePage, CourseRun, Enrolment, Session
 from courses.selectors import run_list, user_can_teach
 from courses.services import run_close
 from labs.models import LabPage, LabRole, Municipality
@@ -42,6 +52,20 @@ def test_second_run_changes_no_row_of_any_model(seeded):
     before = row_counts()
     seed()
     assert row_counts() == before
+
+
+def _changes_rows(sql: str) -> bool:
+    """INSERT, UPDATE or DELETE, except inserts that skip rows already there (many-to-many `add`)."""
+    sql = sql.lstrip().upper()
+    if "INSERT OR IGNORE" in sql or "ON CONFLICT DO NOTHING" in sql:
+        return False
+    return sql.startswith(("INSERT", "UPDATE", "DELETE"))
+
+
+def test_second_run_writes_nothing(seeded):
+    with CaptureQueriesContext(connection) as queries:
+        seed()
+    assert [query["sql"] for query in queries if _changes_rows(query["sql"])] == []
 
 
 def test_home_page_is_the_default_sites_root_for_any_host(seeded):
@@ -137,27 +161,87 @@ def test_more_participants_are_added_on_a_later_run(db):
     assert User.objects.filter(email__startswith="participant", email__endswith="@example.org").count() == 5
 
 
-def test_roles_and_groups(seeded):
-    admin = User.objects.get(email="admin@example.org")
-    assert admin.is_superuser and admin.is_staff
+def test_manager_edits_the_pages_of_the_managed_labs_only(seeded):
     manager = User.objects.get(email="manager@example.org")
-    assert manager.is_staff
-    assert LabRole.objects.filter(user=manager, role=LabRole.Role.MANAGER).count() == 2
+    editable = {lab.slug for lab in LabPage.objects.all() if lab.permissions_for_user(manager).can_edit()}
+    assert editable == {"hameln", "bad-pyrmont"}
     assert manager.has_perm("wagtailadmin.access_admin")
-    assert manager.has_perm("courses.add_courserun") and manager.has_perm("labs.change_room")
-    assert manager.has_perm("labs.view_labrole")
-    managed = GroupPagePermission.objects.filter(group__name="Laborleitung").values_list("page", flat=True)
-    assert set(managed) == set(
-        LabRole.objects.filter(user=manager, role=LabRole.Role.MANAGER).values_list("lab", flat=True)
-    )
+    assert manager.has_perm("labs.change_room") and manager.has_perm("labs.view_labrole")
+
+
+def test_demo_gives_no_lab_page_permissions_of_its_own(seeded):
+    """Page permissions on labs come only from the lab groups that lab_role_grant manages."""
+    on_labs = GroupPagePermission.objects.filter(page__in=LabPage.objects.all())
+    assert not on_labs.filter(group__lab_group__isnull=True).exists()
+
+
+def test_editors_group_edits_every_page_below_home(seeded):
     editor = User.objects.get(email="editor@example.org")
     assert editor.has_perm("wagtailadmin.access_admin")
-    assert (
-        GroupPagePermission.objects.filter(group__name="Redaktion", page=HomePage.objects.get()).count() == 3
+    home = HomePage.objects.get()
+    assert GroupPagePermission.objects.filter(group__name=EDITORS_GROUP, page=home).count() == 3
+    assert home.permissions_for_user(editor).can_edit()
+    assert LabPage.objects.get(slug="aerzen").permissions_for_user(editor).can_publish()
+
+
+def _manager_of_hameln_and_bad_pyrmont(user):
+    labs = LabRole.objects.filter(user=user, role=LabRole.Role.MANAGER).values_list("lab__slug", flat=True)
+    return user.is_staff and set(labs) == {"hameln", "bad-pyrmont"}
+
+
+def _in_editors_group(user):
+    return user.groups.filter(name=EDITORS_GROUP).exists()
+
+
+def _trainer_with_a_past_run(user):
+    teaching = user.teaching_runs.all()
+    return LabRole.objects.filter(user=user, role=LabRole.Role.TRAINER).exists() and any(
+        run.sessions.order_by("-start").first().start < run.created_at for run in teaching
     )
+
+
+def _enrolled_and_waiting(user):
+    statuses = set(user.enrolments.values_list("status", flat=True))
+    return {Enrolment.Status.CONFIRMED, Enrolment.Status.WAITLISTED} <= statuses
+
+
+def _contact_of(kind):
+    def check(user):
+        membership = user.organisation_memberships.select_related("organisation").get()
+        return membership.organisation.kind == kind and membership.role == "contact"
+
+    return check
+
+
+# The demo logins of README.md and the role each must have.
+README_LOGINS = {
+    "admin@example.org": lambda user: user.is_superuser and user.is_staff,
+    "manager@example.org": _manager_of_hameln_and_bad_pyrmont,
+    "editor@example.org": _in_editors_group,
+    "trainer@example.org": _trainer_with_a_past_run,
+    "participant@example.org": _enrolled_and_waiting,
+    "verein@example.org": _contact_of(Organisation.Kind.ASSOCIATION),
+    "firma@example.org": _contact_of(Organisation.Kind.BUSINESS),
+}
+
+
+@pytest.mark.parametrize("email", README_LOGINS)
+def test_each_readme_login_exists_with_its_role(seeded, email):
+    user = User.objects.get(email=email)
+    assert authenticate(RequestFactory().post("/"), username=email, password="demo") == user
+    assert README_LOGINS[email](user)
+    assert email in seeded
+
+
+def test_only_admin_and_manager_are_staff(seeded):
+    staff = set(User.objects.filter(is_staff=True).values_list("email", flat=True))
+    assert staff == {"admin@example.org", "manager@example.org"}
+
+
+def test_trainer_teaches_runs_in_several_labs(seeded):
     trainer = User.objects.get(email="trainer@example.org")
-    assert LabRole.objects.filter(user=trainer, role=LabRole.Role.TRAINER).exists()
     assert trainer.teaching_runs.count() >= 3
+    assert trainer.teaching_runs.values("lab").distinct().count() >= 3
 
 
 def test_participant_and_organisations(seeded):
@@ -190,3 +274,65 @@ def test_nobody_waits_while_a_seat_is_free(db, participants):
     seed("--participants", participants)
     for run in run_list(include_past=True):
         assert run.waitlist_length == 0 or run.seats_left == 0, run
+
+
+def test_data_files_load():
+    data = demo_data_load()
+    assert len(data.labs) == 8 and len(data.courses) == 12 and len(data.news) == 2
+    assert {account.email for account in data.accounts} == set(README_LOGINS)
+    assert sum(run.is_past for run in data.runs) == 1
+
+
+def _broken_copy(tmp_path, name, change):
+    directory = tmp_path / "data"
+    shutil.copytree(DATA_DIR, directory)
+    entries = json.loads((directory / name).read_text(encoding="utf-8"))
+    change(entries)
+    (directory / name).write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    return directory
+
+
+def test_run_of_an_unknown_course_is_named_with_its_file_and_entry(tmp_path):
+    directory = _broken_copy(tmp_path, "runs.json", lambda runs: runs[2].update(course="gibt-es-nicht"))
+    with pytest.raises(DemoDataError, match=r"runs\.json\[2\].*gibt-es-nicht"):
+        demo_data_load(directory)
+
+
+def test_unknown_key_in_a_data_file_is_refused(tmp_path):
+    directory = _broken_copy(tmp_path, "labs.json", lambda labs: labs[0].update(colour="blau"))
+    with pytest.raises(DemoDataError, match=r"labs\.json\[0\].*colour"):
+        demo_data_load(directory)
+
+
+def test_a_number_given_as_text_is_refused(tmp_path):
+    directory = _broken_copy(tmp_path, "runs.json", lambda runs: runs[0].update(capacity="12"))
+    with pytest.raises(DemoDataError, match=r"runs\.json\[0\].*capacity"):
+        demo_data_load(directory)
+
+
+def test_run_larger_than_its_room_is_refused(tmp_path):
+    directory = _broken_copy(tmp_path, "runs.json", lambda runs: runs[0].update(capacity=40))
+    with pytest.raises(DemoDataError, match="Plätze"):
+        demo_data_load(directory)
+
+
+def test_missing_competence_is_refused_before_anything_is_written(db):
+    Competence.objects.filter(code="2.1").delete()
+    with pytest.raises(CommandError, match="2.1"):
+        seed()
+    assert not HomePage.objects.exists() and not User.objects.exists()
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@time_machine.travel(datetime(2026, 12, 14, 9, 0, tzinfo=BERLIN), tick=False)
+def test_runs_are_placed_relative_to_today(db):
+    demo_data_seed(participants=0)
+    today = date(2026, 12, 14)
+    past = CourseRun.objects.get(course__slug="videotelefonie-mit-der-familie", enrolments__isnull=False)
+    assert max(s.start.date() for s in past.sessions.all()) < today
+    upcoming = Session.objects.exclude(run=past)
+    assert min(s.start.astimezone(BERLIN).date() for s in upcoming) > today
+    christmas_to_new_year = [s for s in upcoming if s.start.astimezone(BERLIN).date() >= date(2026, 12, 24)]
+    assert all(s.start.astimezone(BERLIN).date() >= date(2027, 1, 2) for s in christmas_to_new_year)

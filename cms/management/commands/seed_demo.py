@@ -1,4 +1,4 @@
-"""Fill the database with the district's demo labs, courses, runs and accounts (see cms.services)."""
+"""Fill the database with the district's demo labs, courses, runs and accounts (see cms.demo)."""
 
 import logging
 
@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from cms.services import demo_data_seed
+from cms.demo import DemoDataError, demo_data_seed
 
 
 class Command(BaseCommand):
@@ -28,13 +28,16 @@ class Command(BaseCommand):
             raise CommandError(_("--participants darf nicht negativ sein."))
         if not password:
             raise CommandError(_("--password darf nicht leer sein."))
-        # Wagtail and its task runner log every page they create and index; the logins below matter more.
-        quiet = [logging.getLogger(name) for name in ("wagtail", "django_tasks")]
+        # Wagtail and the task runners log every page they create and every task they run inline; the
+        # logins below matter more.
+        quiet = [logging.getLogger(name) for name in ("wagtail", "django_tasks", "celery")]
         levels = [logger.level for logger in quiet]
         for logger in quiet:
             logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
         try:
             result = demo_data_seed(password=password, participants=participants)
+        except DemoDataError as error:
+            raise CommandError(str(error)) from error
         finally:
             for logger, level in zip(quiet, levels, strict=True):
                 logger.setLevel(level)

@@ -103,15 +103,14 @@ def test_without_proxies_forwarded_for_cannot_spread_one_address_over_many(clien
 def test_behind_one_proxy_the_last_forwarded_hop_is_the_address(client, settings, path):
     settings.RATE_LIMIT_PROXY_COUNT = 1
     accounts = [UserFactory(is_staff=True, is_superuser=True) for _ in range(LIMIT + 2)]
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
     for n, account in enumerate(accounts[:LIMIT]):
         forwarded = f"10.9.9.{n}, 198.51.100.7"  # the first entry is the client's word, the last the proxy's
-        attempt(client, path, account.email, WRONG, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+        attempt(client, path, account.email, WRONG, HTTP_X_FORWARDED_FOR=forwarded, **proxy)
 
-    locked = attempt(
-        client, path, accounts[-2].email, PASSWORD, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7"
-    )
+    locked = attempt(client, path, accounts[-2].email, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
     other_client = attempt(
-        client, path, accounts[-1].email, PASSWORD, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8"
+        client, path, accounts[-1].email, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy
     )
 
     assert locked.status_code == 429

@@ -1,12 +1,28 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from certificates.models import Certificate
-from certificates.tasks import issue_certificate
-from courses.models import Attendance
+from certificates.selectors import certificates_owed_count
+from certificates.tasks import issue_certificate, sweep
+from courses.models import Attendance, Enrolment
 from courses.services import run_close
+from outbox.models import OutboxItem
 from tests.factories import AttendanceFactory, EnrolmentFactory, UserFactory
+from tests.outbox.broker import broker_down  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
+
+
+def _pdf_files(settings) -> list:
+    return sorted((settings.PRIVATE_STORAGE_ROOT / "certificates").iterdir())
+
+
+def _completed(run, *, completed_at=None) -> Enrolment:
+    return EnrolmentFactory(
+        run=run, status=Enrolment.Status.COMPLETED, completed_at=completed_at or timezone.now()
+    )
 
 
 def test_closing_a_run_issues_certificates_and_mails_once(
@@ -28,11 +44,48 @@ def test_closing_a_run_issues_certificates_and_mails_once(
     assert certificate.display_code in mailoutbox[0].body
 
 
-def test_running_the_task_twice_sends_one_mail(completed_enrolment, mailoutbox):
-    first = issue_certificate(completed_enrolment.pk)
-    second = issue_certificate(completed_enrolment.pk)
+def test_running_the_task_twice_makes_one_certificate_one_file_and_one_mail(
+    completed_enrolment, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = issue_certificate(completed_enrolment.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = issue_certificate(completed_enrolment.pk)
     assert first == second
+    assert Certificate.objects.count() == 1
+    assert [path.name for path in _pdf_files(settings)] == [f"{first}.pdf"]
     assert len(mailoutbox) == 1
+    assert OutboxItem.objects.get().delivered_at is not None
+
+
+def test_rendering_again_replaces_the_file_and_sends_no_second_mail(
+    certificate, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    from certificates.services import certificate_render_pdf
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_render_pdf(certificate=certificate)
+    Certificate.objects.filter(pk=certificate.pk).update(notified_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_render_pdf(certificate=certificate)
+    assert [path.name for path in _pdf_files(settings)] == [f"{certificate.code}.pdf"]
+    assert len(mailoutbox) == 1
+
+
+def test_the_ready_mail_is_recorded_with_the_pdf(completed_enrolment):
+    code = issue_certificate(completed_enrolment.pk)
+    certificate = Certificate.objects.get(code=code)
+    item = OutboxItem.objects.get()
+    assert (item.kind, item.object_id, item.delivered_at) == ("certificate_ready", certificate.pk, None)
+
+
+def test_a_revoked_certificate_gets_no_ready_mail(completed_enrolment, mailoutbox):
+    from outbox.services import outbox_deliver
+
+    issue_certificate(completed_enrolment.pk)
+    Certificate.objects.update(status=Certificate.Status.REVOKED)
+    outbox_deliver(item_id=OutboxItem.objects.get().pk)
+    assert mailoutbox == []
 
 
 def test_task_ignores_enrolments_that_did_not_complete(finished_run, mailoutbox):
@@ -41,3 +94,54 @@ def test_task_ignores_enrolments_that_did_not_complete(finished_run, mailoutbox)
     assert issue_certificate(999999) is None
     assert not Certificate.objects.exists()
     assert mailoutbox == []
+
+
+@pytest.mark.usefixtures("broker_down")
+def test_closing_with_the_broker_down_leaves_the_certificate_owed(
+    finished_run, mailoutbox, django_capture_on_commit_callbacks
+):
+    came = EnrolmentFactory(run=finished_run)
+    for session in finished_run.sessions.all():
+        AttendanceFactory(session=session, enrolment=came)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_close(run=finished_run, by=UserFactory(is_superuser=True))
+    came.refresh_from_db()
+    assert came.status == Enrolment.Status.COMPLETED
+    assert not Certificate.objects.exists()
+    assert certificates_owed_count() == 1
+    assert mailoutbox == []
+
+
+def test_owed_are_completed_enrolments_without_a_certificate_with_a_pdf(finished_run, completed_enrolment):
+    issue_certificate(completed_enrolment.pk)
+    without_pdf = _completed(finished_run)
+    issue_certificate(without_pdf.pk)
+    Certificate.objects.filter(enrolment=without_pdf).update(pdf="")
+    _completed(finished_run)
+    revoked = _completed(finished_run)
+    issue_certificate(revoked.pk)
+    Certificate.objects.filter(enrolment=revoked).update(pdf="", status=Certificate.Status.REVOKED)
+    EnrolmentFactory(run=finished_run)
+    assert certificates_owed_count() == 2
+
+
+def test_sweep_queues_owed_certificates_past_the_grace_period(finished_run, monkeypatch, settings):
+    settings.OUTBOX_GRACE_SECONDS = 60
+    queued = []
+    monkeypatch.setattr("certificates.tasks.enqueue", lambda task, *args: queued.append(args[0]) or True)
+    long_ago = _completed(finished_run, completed_at=timezone.now() - timedelta(minutes=10))
+    _completed(finished_run, completed_at=timezone.now())
+    assert sweep() == 1
+    assert queued == [long_ago.pk]
+
+
+def test_sweep_issues_what_the_broker_lost(
+    finished_run, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_GRACE_SECONDS = 60
+    enrolment = _completed(finished_run, completed_at=timezone.now() - timedelta(minutes=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()
+    assert Certificate.objects.get(enrolment=enrolment).pdf
+    assert len(mailoutbox) == 1
+    assert certificates_owed_count() == 0

@@ -41,6 +41,18 @@ class RoomAdmin(SuperuserOnlyAdmin):
 
 @admin.register(LabRole)
 class LabRoleAdmin(SuperuserOnlyAdmin):
+    """Only to look at: roles are given and removed under /cms/rollen/, through the services that keep
+    each person's lab groups in step with their roles."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     list_display = ("user", "lab", "role")
     list_filter = ("role", "lab")
     search_fields = ("user__email", "user__full_name", "lab__title")

@@ -110,6 +110,18 @@ def test_manager_cannot_make_themselves_trainer_as_only_manager_in_the_roles_adm
     assert role.role == MANAGER
 
 
+def test_django_admin_only_shows_roles(client, lab, manager, superuser):
+    superuser.is_staff = True
+    superuser.save()
+    role = LabRole.objects.get(user=manager)
+    client.force_login(superuser)
+    assert client.get(reverse("admin:labs_labrole_changelist")).status_code == 200
+    assert client.get(reverse("admin:labs_labrole_add")).status_code == 403
+    response = client.post(reverse("admin:labs_labrole_delete", args=[role.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert LabRole.objects.filter(pk=role.pk).exists()
+
+
 # Page permissions follow the lab
 
 

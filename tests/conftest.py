@@ -1,8 +1,14 @@
+from datetime import datetime
+
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from config.celery import app as celery_app
-from tests.factories import make_lab, make_manager
+from tests.factories import BERLIN, make_lab, make_manager
+
+# A Tuesday morning in winter: far from midnight and from a change of summer time.
+CLOCK_START = datetime(2026, 12, 1, 10, 0, tzinfo=BERLIN)
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +34,16 @@ def _celery_inline(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def clock():
+    """Stops the clock at CLOCK_START for a test that needs to know "now".
+
+    The test moves it on with `clock.shift(timedelta(...))` or `clock.move_to(datetime(...))`.
+    """
+    with time_machine.travel(CLOCK_START, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -1,6 +1,12 @@
-"""Factories for tests and benchmarks. Pages are created in a real Wagtail tree under a HomePage."""
+"""Factories for tests and benchmarks. Pages are created in a real Wagtail tree under a HomePage.
 
-from datetime import timedelta
+Times never depend on the time of day the tests run at: sessions meet from 18:00 to 20:00 Berlin time on a
+day counted from today's local date (built with zoneinfo, so a change to summer time in between keeps 18:00),
+and moments such as `confirmed_at` come from `moment()`.
+"""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import factory
 from django.utils import timezone
@@ -13,6 +19,30 @@ from cms.models import HomePage, LabIndexPage
 from courses.models import Attendance, CoursePage, CourseRun, Enrolment, Session
 from labs.models import LabPage, LabRole, Municipality, Room
 from labs.services import lab_role_grant
+
+BERLIN = ZoneInfo("Europe/Berlin")
+SESSION_STARTS = time(18, 0)
+SESSION_LENGTH = timedelta(hours=2)
+
+
+def local_day(days: int = 0) -> date:
+    """The date `days` after today's date in Berlin (before it, if negative)."""
+    return timezone.localdate() + timedelta(days=days)
+
+
+def at_local(day: date, at: time = SESSION_STARTS) -> datetime:
+    """A wall-clock time in Berlin on `day`, with the offset that holds on that day."""
+    return datetime.combine(day, at, tzinfo=BERLIN)
+
+
+def session_start(days: int, at: time = SESSION_STARTS) -> datetime:
+    """When a session starts that meets `days` after today (18:00 Berlin time unless `at` says otherwise)."""
+    return at_local(local_day(days), at)
+
+
+def moment(offset: timedelta = timedelta()) -> datetime:
+    """Now in whole seconds, or `offset` from now: for `confirmed_at`, `waitlisted_at`, `issued_at`, ..."""
+    return timezone.now().replace(microsecond=0) + offset
 
 
 class UserFactory(DjangoModelFactory):
@@ -82,7 +112,11 @@ class RoomFactory(DjangoModelFactory):
 
 
 class CourseRunFactory(DjangoModelFactory):
-    """A run with `sessions` sessions (default 2), the first `starts_in` from now (default 7 days)."""
+    """A run with `sessions` weekly sessions (default 2) from 18:00 to 20:00 Berlin time.
+
+    The first meets `starts_in` days after today's local date (a timedelta of whole days, default 7; negative
+    for a run in the past), or exactly at `starts_at` when a test needs a start relative to now.
+    """
 
     class Meta:
         model = CourseRun
@@ -95,10 +129,12 @@ class CourseRunFactory(DjangoModelFactory):
     def with_sessions(obj, create, extracted, **kwargs):
         if not create:
             return
-        first = timezone.now().replace(microsecond=0) + obj._starts_in
         for i in range(obj._sessions):
-            start = first + timedelta(days=7 * i)
-            Session.objects.create(run=obj, start=start, end=start + timedelta(hours=2))
+            if obj._starts_at is not None:
+                start = obj._starts_at + timedelta(days=7 * i)
+            else:
+                start = at_local(obj._first_day + timedelta(days=7 * i))
+            Session.objects.create(run=obj, start=start, end=start + SESSION_LENGTH)
 
     @factory.post_generation
     def trainers(obj, create, extracted, **kwargs):
@@ -109,18 +145,23 @@ class CourseRunFactory(DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         sessions = kwargs.pop("sessions", 2)
         starts_in = kwargs.pop("starts_in", timedelta(days=7))
+        starts_at = kwargs.pop("starts_at", None)
+        if starts_in % timedelta(days=1):
+            raise ValueError(f"starts_in counts whole days, not {starts_in!r}; use starts_at for a moment.")
         obj = super()._create(model_class, *args, **kwargs)
-        obj._sessions, obj._starts_in = sessions, starts_in
+        obj._sessions, obj._starts_at, obj._first_day = sessions, starts_at, local_day(starts_in.days)
         return obj
 
 
 class SessionFactory(DjangoModelFactory):
+    """A session three days from today, 18:00 to 20:00 Berlin time."""
+
     class Meta:
         model = Session
 
     run = factory.SubFactory(CourseRunFactory, sessions=0)
-    start = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
-    end = factory.LazyAttribute(lambda o: o.start + timedelta(hours=2))
+    start = factory.LazyFunction(lambda: session_start(3))
+    end = factory.LazyAttribute(lambda o: o.start + SESSION_LENGTH)
 
 
 class EnrolmentFactory(DjangoModelFactory):
@@ -130,7 +171,7 @@ class EnrolmentFactory(DjangoModelFactory):
     run = factory.SubFactory(CourseRunFactory)
     user = factory.SubFactory(UserFactory)
     status = Enrolment.Status.CONFIRMED
-    confirmed_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyFunction(moment)
 
 
 class AttendanceFactory(DjangoModelFactory):

@@ -1,0 +1,42 @@
+"""Runs the whole test session at a chosen wall-clock time (see `addopts` in pyproject.toml).
+
+`TEST_CLOCK=2026-11-29T23:30:00+01:00 pytest` starts the process clock at that moment and lets it tick from
+there, so dates that only go wrong late in the evening or around a change to summer time show up on any day.
+Unset, the clock is left alone.
+"""
+
+import os
+from datetime import datetime
+
+import pytest
+import time_machine
+
+_travel: time_machine.travel | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _travel
+    value = os.environ.get("TEST_CLOCK", "").strip()
+    if not value:
+        return
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise pytest.UsageError(f"TEST_CLOCK={value!r} is no ISO 8601 datetime: {error}") from error
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"TEST_CLOCK={value!r} needs an offset, e.g. 2026-11-29T23:30:00+01:00")
+    _travel = time_machine.travel(moment, tick=True)
+    _travel.start()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if _travel is None:
+        return None
+    return f"clock: TEST_CLOCK={os.environ['TEST_CLOCK']} (the process clock starts there and ticks)"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _travel
+    if _travel is not None:
+        _travel.stop()
+        _travel = None

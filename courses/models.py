@@ -15,6 +15,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.text import rich_text_clean
 from labs.models import LabPage, Room
 
 
@@ -131,6 +132,11 @@ class CoursePage(Page):
     class Meta:
         verbose_name = _("Kursangebot")
         verbose_name_plural = _("Kursangebote")
+
+    def clean(self):
+        super().clean()
+        # Every way in (the editor, the API, imports) stores only what the rich text editor allows.
+        self.body = rich_text_clean(self.body)
 
     @property
     def lab(self) -> LabPage:

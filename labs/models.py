@@ -7,6 +7,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.text import rich_text_clean
+
 
 class Municipality(models.Model):
     """One of the district's towns and municipalities (loaded from labs/data/district-places.json)."""
@@ -89,6 +91,11 @@ class LabPage(Page):
         if model_string not in cls.subpage_types:
             cls.subpage_types = [*cls.subpage_types, model_string]
         cls._clean_subpage_models = None
+
+    def clean(self):
+        super().clean()
+        # Every way in (the editor, imports, the demo) stores only what the rich text editor allows.
+        self.body = rich_text_clean(self.body)
 
     @property
     def address(self) -> str:

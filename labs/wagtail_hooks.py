@@ -7,6 +7,7 @@ person's lab groups follow their roles; the permissions that open these menus ar
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
 
 from accounts.models import User
 
@@ -241,7 +243,8 @@ class SavedByServiceMixin:
     """A create or edit view that saves through a service instead of saving the model itself.
 
     The service opens its own transaction, so the view opens none around it; a refusal (a domain
-    error) shows as a message on the form and changes nothing.
+    error, or a model's validation inside the service) shows on the form, next to the field it names
+    where the form has that field, and changes nothing.
     """
 
     def save_by_service(self, form):
@@ -255,6 +258,16 @@ class SavedByServiceMixin:
             form.add_error(None, error.message)
             self.produced_error_code, self.produced_error_message = error.code, error.message
             return self.form_invalid(form)
+        except ValidationError as error:
+            for field, messages_ in error.update_error_dict({}).items():
+                form.add_error(field if field in form.fields else None, messages_)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        log(
+            instance=self.object,
+            action="wagtail.create" if isinstance(self, generic.CreateView) else "wagtail.edit",
+            user=self.request.user,
+        )
         response = self.save_action()
         return self.run_after_hook() or response
 

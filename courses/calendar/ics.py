@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from core.text import single_line
 from courses.models import CourseRun
 
 
@@ -15,7 +16,7 @@ def _calendar(name: str) -> Calendar:
     cal.add("prodid", "-//Regionallabore//Kurse//DE")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", single_line(name))
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     return cal
 
@@ -33,8 +34,8 @@ def runs_calendar(runs: Iterable[CourseRun], *, name: str) -> bytes:
             event.add("dtstamp", stamp)
             event.add("dtstart", timezone.localtime(session.start))
             event.add("dtend", timezone.localtime(session.end))
-            event.add("summary", str(run))
-            event.add("location", session.where)
+            event.add("summary", single_line(str(run)))
+            event.add("location", single_line(session.where))
             event.add("url", url)
             event.add("description", f"{run.course.summary}\n\n{url}")
             if run.status == CourseRun.Status.CANCELLED:

@@ -42,13 +42,15 @@ test: venv sysdeps
 	-@$(MAKE) --no-print-directory badge-validator
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-clock
 
 # The unit tests at two awkward wall-clock times: late in the evening, when anything built from "now" may run past
 # midnight, and half an hour before the change to summer time, when sessions a week later lie after it.
 test-clock: venv
-	TEST_CLOCK=2026-11-29T23:30:00+01:00 $(PY) -m pytest -m "not e2e and not integration"
-	TEST_CLOCK=2027-03-28T01:30:00+01:00 $(PY) -m pytest -m "not e2e and not integration"
+	TEST_CLOCK=2026-11-29T23:30:00+01:00 $(PY) -m pytest -q -n 2 -m "not e2e and not integration"
+	TEST_CLOCK=2027-03-28T01:30:00+01:00 $(PY) -m pytest -q -n 2 -m "not e2e and not integration"
 
 bench: venv
 	$(PY) -m bench

@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import segno
-from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.template.loader import render_to_string
@@ -19,6 +18,7 @@ from django.utils.safestring import mark_safe
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from .issuer import issuer_name
 from .models import Certificate
 
 FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
@@ -43,19 +43,6 @@ def private_storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
 
 
-def _organisation_name() -> str:
-    """The district that runs the labs, as set in the CMS site settings (read lazily: cms sits above us)."""
-    try:
-        site_settings = apps.get_model("cms", "SiteSettings")
-        site_model = apps.get_model("wagtailcore", "Site")
-    except LookupError:
-        return ""
-    site = site_model.objects.filter(is_default_site=True).first()
-    if site is None:
-        return ""
-    return site_settings.for_site(site).organisation
-
-
 def qr_svg(url: str) -> str:
     """An inline SVG QR code (error correction M) for the given URL, without fixed size."""
     qr = segno.make(url, error="m", micro=False)
@@ -71,7 +58,7 @@ def render_certificate_html(certificate: Certificate) -> str:
                 "verify_url": certificate.verify_url,
                 "verify_host": urlsplit(settings.SITE_URL).netloc,
                 "qr_svg": mark_safe(qr_svg(certificate.verify_url)),  # noqa: S308 - segno's own SVG
-                "organisation": _organisation_name(),
+                "organisation": issuer_name(),
                 "same_day": certificate.first_session == certificate.last_session,
             },
         )

@@ -7,7 +7,13 @@ class CmsConfig(AppConfig):
     verbose_name = _("Webseite")
 
     def ready(self):
+        from certificates.issuer import register_issuer_name
         from labs.models import LabPage
+
+        from .selectors import site_organisation_name
+
+        # Certificates print the district's name from the site settings kept here.
+        register_issuer_name(site_organisation_name)
 
         # Labs stand only in the lab index (LabIndexPage.subpage_types names the lab).
         LabPage.allow_parent_page_type("cms.LabIndexPage")

@@ -244,8 +244,11 @@ class SavedByServiceMixin:
 
     The service opens its own transaction, so the view opens none around it; a refusal (a domain
     error, or a model's validation inside the service) shows on the form, next to the field it names
-    where the form has that field, and changes nothing.
+    where the form has that field, and changes nothing. The change goes into the object's history
+    here, unless the service records it itself (`service_logs = True`).
     """
+
+    service_logs = False
 
     def save_by_service(self, form):
         raise NotImplementedError
@@ -263,16 +266,19 @@ class SavedByServiceMixin:
                 form.add_error(field if field in form.fields else None, messages_)
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
-        log(
-            instance=self.object,
-            action="wagtail.create" if isinstance(self, generic.CreateView) else "wagtail.edit",
-            user=self.request.user,
-        )
+        if not self.service_logs:
+            log(
+                instance=self.object,
+                action="wagtail.create" if isinstance(self, generic.CreateView) else "wagtail.edit",
+                user=self.request.user,
+            )
         response = self.save_action()
         return self.run_after_hook() or response
 
 
 class LabRoleCreateView(SavedByServiceMixin, generic.CreateView):
+    service_logs = True  # the role services record every change, from any way in
+
     def save_by_service(self, form):
         return lab_role_grant(
             lab=form.cleaned_data["lab"],
@@ -283,6 +289,8 @@ class LabRoleCreateView(SavedByServiceMixin, generic.CreateView):
 
 
 class LabRoleEditView(SavedByServiceMixin, LabScopedViewSet.EditView):
+    service_logs = True
+
     def save_by_service(self, form):
         return lab_role_change(
             lab_role=form.instance,

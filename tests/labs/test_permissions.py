@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import GroupPagePermission, ModelLogEntry, Page
 
 from cms.models import LabIndexPage, StandardPage
 from courses.models import CoursePage
@@ -64,6 +64,15 @@ def test_manager_added_in_the_roles_admin_can_edit_the_labs_course_pages(client,
     client.force_login(manager)
     client.post(reverse("rollen:add"), {"email": person.email, "lab": lab.pk, "role": MANAGER})
     assert can_open_page_editor(client, person, course)
+
+
+def test_a_role_added_in_the_roles_admin_is_recorded_once_with_who_added_it(client, lab, manager):
+    person = UserFactory()
+    client.force_login(manager)
+    client.post(reverse("rollen:add"), {"email": person.email, "lab": lab.pk, "role": TRAINER})
+    role = LabRole.objects.get(user=person)
+    entries = ModelLogEntry.objects.filter(object_id=str(role.pk), content_type__model="labrole")
+    assert list(entries.values_list("action", "user_id")) == [("wagtail.create", manager.pk)]
 
 
 def test_changing_a_manager_to_trainer_in_the_roles_admin_closes_the_menus(client, lab, manager):

@@ -23,7 +23,7 @@ def user_register(*, email: str, full_name: str, password: str) -> User:
     except ValidationError as exc:
         raise InvalidRegistration(" ".join(exc.messages)) from exc
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             return User.objects.create_user(email=email, password=password, full_name=full_name)
     except IntegrityError as exc:
         raise EmailAlreadyRegistered() from exc

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.exceptions import NotAllowed, NotFound
+from accounts.models import User
 from courses.models import Enrolment
 from labs.selectors import user_is_lab_manager
 from outbox.services import outbox_add
@@ -50,7 +51,7 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
     Issuing again returns the first certificate: the enrolment's row lock serialises concurrent workers, so
     there is one certificate, one PDF file and one mail. Run it outside any transaction of the caller.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         # Taken first: a second worker for the same enrolment waits here until the first has committed.
         locked = Enrolment.objects.select_for_update().filter(pk=enrolment.pk).values_list("pk", flat=True)
         if not locked:
@@ -96,7 +97,7 @@ def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
 
 def _store_pdf(*, certificate_id: int, only_if_missing: bool) -> Certificate:
     """Write the PDF; record its name and the "ready" mail in one transaction, under the row lock."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
         if only_if_missing and certificate.pdf:
             return certificate
@@ -126,7 +127,7 @@ def certificate_pdf_file(*, certificate: Certificate, user) -> File:
     return storage.open(certificate.pdf, "rb")
 
 
-def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
+def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Certificate:
     """Revoke a certificate; only superusers and managers of the run's lab may. The reason is public."""
     lab_id = (
         Enrolment.objects.filter(pk=certificate.enrolment_id).values_list("run__lab_id", flat=True).first()
@@ -138,7 +139,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
         raise RevocationReasonMissing()
     if len(reason) > 200:
         raise RevocationReasonMissing(_("Der Grund darf höchstens 200 Zeichen lang sein."))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status == Certificate.Status.REVOKED:
             raise CertificateAlreadyRevoked()

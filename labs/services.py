@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.models import GroupPagePermission
 
+from accounts.models import User
+
 from .exceptions import LastOwnManagerRole, NotAllowed, NotFound, RoleAlreadyGiven, UnknownRole
 from .models import LabGroup, LabPage, LabRole
 from .permissions import GROUP_NAME_PREFIXES, LAB_PAGE_PERMISSIONS, role_permissions, roles_with_group
@@ -23,7 +25,7 @@ from .selectors import user_is_lab_manager
 GROUP_NAME_MAX_LENGTH = Group._meta.get_field("name").max_length
 
 
-def lab_role_grant(*, lab: LabPage, user, role: str, by=None) -> LabRole:
+def lab_role_grant(*, lab: LabPage, user: User, role: str, by: User | None = None) -> LabRole:
     """Give a person a role at a lab; managers and editors join the lab's group (created with the
     first such role), which lets them edit that lab's pages and opens their admin menus.
 
@@ -40,7 +42,9 @@ def lab_role_grant(*, lab: LabPage, user, role: str, by=None) -> LabRole:
     return lab_role
 
 
-def lab_role_change(*, lab_role: LabRole, lab: LabPage, user, role: str, by=None) -> LabRole:
+def lab_role_change(
+    *, lab_role: LabRole, lab: LabPage, user: User, role: str, by: User | None = None
+) -> LabRole:
     """Move a role to another lab, person or role in one step: the person leaves the groups the
     old role needed and joins those of the new one.
 
@@ -69,7 +73,7 @@ def lab_role_change(*, lab_role: LabRole, lab: LabPage, user, role: str, by=None
     return lab_role
 
 
-def lab_role_revoke(*, lab_role: LabRole, by=None) -> None:
+def lab_role_revoke(*, lab_role: LabRole, by: User | None = None) -> None:
     """Take a role away; the person leaves the lab's group unless another role still needs it.
 
     Superusers and the lab's managers may do this; a manager cannot remove their own manager role
@@ -91,14 +95,14 @@ def _check_role(role: str) -> None:
         raise UnknownRole()
 
 
-def _check_manages(by, lab: LabPage) -> None:
+def _check_manages(by: User | None, lab: LabPage) -> None:
     if by is None:
         return
     if not user_is_lab_manager(user=by, lab_id=lab.pk):
         raise NotAllowed(_("Rollen vergeben und entfernen können Sie nur in Laboren, die Sie leiten."))
 
 
-def _check_not_own_last_manager_role(by, lab_role: LabRole) -> None:
+def _check_not_own_last_manager_role(by: User | None, lab_role: LabRole) -> None:
     """Nobody locks a lab out of its own management by removing themselves as its only manager."""
     if by is None or by.is_superuser or by.pk != lab_role.user_id or lab_role.role != LabRole.Role.MANAGER:
         return

@@ -1,10 +1,13 @@
 """Pointing the Celery app of the test process at a broker that is down (or at another one)."""
 
 import socket
+from contextlib import contextmanager
 
 import pytest
 
 from config.celery import app as celery_app
+
+SETTINGS = ("broker_url", "broker_write_url", "broker_read_url", "task_always_eager")
 
 
 def _closed_port() -> int:
@@ -14,19 +17,27 @@ def _closed_port() -> int:
         return probe.getsockname()[1]
 
 
-def use_broker(url: str, *, eager: bool) -> None:
-    """Point this process's Celery app at another broker, dropping connections made to the old one."""
-    celery_app.conf.broker_url = url
-    celery_app.conf.task_always_eager = eager
+def _drop_connections() -> None:
     celery_app._pool = None
     if "amqp" in celery_app.__dict__:
         celery_app.amqp._producer_pool = None
 
 
+@contextmanager
+def using_broker(url: str):
+    """Tasks are published for real (not run inline) to the broker at `url` until the block ends."""
+    previous = {name: celery_app.conf[name] for name in SETTINGS}
+    celery_app.conf.update(broker_url=url, broker_write_url=url, broker_read_url=url, task_always_eager=False)
+    _drop_connections()
+    try:
+        yield
+    finally:
+        celery_app.conf.update(previous)
+        _drop_connections()
+
+
 @pytest.fixture
 def broker_down():
     """Tasks are queued for real, to a broker that cannot be reached."""
-    previous = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
-    use_broker(f"redis://127.0.0.1:{_closed_port()}/0", eager=False)
-    yield
-    use_broker(previous[0], eager=previous[1])
+    with using_broker(f"redis://127.0.0.1:{_closed_port()}/0"):
+        yield

@@ -48,7 +48,7 @@ def test_recording_twice_gives_one_item(enrolment):
     assert OutboxItem.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_recording_outside_a_transaction_is_refused():
     enrolment = EnrolmentFactory(run=CourseRunFactory(capacity=5))
     with pytest.raises(RuntimeError):

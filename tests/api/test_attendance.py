@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from courses.models import Attendance, Enrolment
+from courses.models import Attendance, CourseRun, Enrolment
 from tests.factories import (
     AttendanceFactory,
     CourseRunFactory,
@@ -54,7 +54,7 @@ def test_trainer_sees_one_row_per_seat_holder(trainer_api, run, session):
     ]
 
 
-def test_trainer_records_attendance(trainer_api, run, session):
+def test_trainer_records_attendance(trainer_api, trainer, run, session):
     anna, bernd = EnrolmentFactory(run=run), EnrolmentFactory(run=run)
 
     response = trainer_api.put(
@@ -68,7 +68,8 @@ def test_trainer_records_attendance(trainer_api, run, session):
         anna.pk: "present",
         bernd.pk: "excused",
     }
-    assert Attendance.objects.get(session=session, enrolment=anna).status == "present"
+    recorded = {a.enrolment_id: (a.status, a.recorded_by) for a in Attendance.objects.filter(session=session)}
+    assert recorded == {anna.pk: ("present", trainer), bernd.pk: ("excused", trainer)}
 
 
 def test_null_status_clears_what_was_recorded(trainer_api, run, session):
@@ -83,11 +84,14 @@ def test_null_status_clears_what_was_recorded(trainer_api, run, session):
 
 def test_lab_manager_may_record_attendance(api, run, session):
     anna = EnrolmentFactory(run=run)
-    api.force_authenticate(LabRoleFactory(lab=run.lab).user)
+    manager = LabRoleFactory(lab=run.lab).user
+    api.force_authenticate(manager)
 
     response = api.put(_url(session), [{"enrolment": anna.pk, "status": "present"}], format="json")
 
     assert response.status_code == 200
+    recorded = Attendance.objects.get(session=session, enrolment=anna)
+    assert (recorded.status, recorded.recorded_by) == ("present", manager)
 
 
 def test_non_trainer_gets_403_and_nothing_changes(api, run, session):
@@ -113,8 +117,13 @@ def test_participant_of_the_run_cannot_record_attendance(api, run, session):
     assert not Attendance.objects.exists()
 
 
-def test_anonymous_cannot_see_attendance(api, session):
-    assert api.get(_url(session)).status_code in (401, 403)
+def test_anonymous_cannot_see_attendance(api, run, session):
+    EnrolmentFactory(run=run, user=UserFactory(full_name="Anna Alt"))
+
+    response = api.get(_url(session))
+
+    assert response.status_code in (401, 403)
+    assert "Anna Alt" not in response.content.decode()
 
 
 def test_bad_status_is_400_and_nothing_changes(trainer_api, run, session):
@@ -145,10 +154,13 @@ def test_enrolment_of_another_run_is_400_and_nothing_changes(trainer_api, run, s
     assert not Attendance.objects.exists()
 
 
-def test_attendance_body_must_be_a_list(trainer_api, session):
-    response = trainer_api.put(_url(session), {"enrolment": 1, "status": "present"}, format="json")
+def test_attendance_body_must_be_a_list(trainer_api, run, session):
+    anna = EnrolmentFactory(run=run)
+
+    response = trainer_api.put(_url(session), {"enrolment": anna.pk, "status": "present"}, format="json")
 
     assert response.status_code == 400
+    assert not Attendance.objects.exists()
 
 
 def test_complete_closes_the_run_and_counts(api, trainer):
@@ -168,18 +180,33 @@ def test_complete_closes_the_run_and_counts(api, trainer):
 
 
 def test_complete_before_the_last_session_is_400(trainer_api, run):
+    enrolment = EnrolmentFactory(run=run)
+
     response = trainer_api.post(f"/api/v1/runs/{run.pk}/complete/")
 
     assert response.status_code == 400
     assert response.json()["code"] == "run_not_finished"
+    run.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert (run.status, run.closed_at) == (CourseRun.Status.SCHEDULED, None)
+    assert enrolment.status == Enrolment.Status.CONFIRMED
 
 
-def test_complete_twice_is_409(api, trainer):
+def test_complete_twice_is_409_and_keeps_the_first_outcome(api, trainer, clock):
     run = CourseRunFactory(trainers=[trainer], starts_in=timedelta(days=-14))
+    missed = EnrolmentFactory(run=run)
     api.force_authenticate(trainer)
     api.post(f"/api/v1/runs/{run.pk}/complete/")
+    closed_at = CourseRun.objects.get(pk=run.pk).closed_at
+    clock.shift(timedelta(hours=1))
 
-    assert api.post(f"/api/v1/runs/{run.pk}/complete/").status_code == 409
+    response = api.post(f"/api/v1/runs/{run.pk}/complete/")
+
+    assert response.status_code == 409
+    run.refresh_from_db()
+    missed.refresh_from_db()
+    assert (run.status, run.closed_at) == (CourseRun.Status.CLOSED, closed_at)
+    assert missed.status == Enrolment.Status.NOT_COMPLETED
 
 
 def test_complete_by_a_non_trainer_is_403(api):

@@ -56,7 +56,12 @@ def test_my_certificates_have_display_code_and_absolute_urls(person_api, person)
 
 
 def test_my_certificates_needs_a_signed_in_person(api):
-    assert api.get("/api/v1/me/certificates/").status_code in (401, 403)
+    make_certificate()
+
+    response = api.get("/api/v1/me/certificates/")
+
+    assert response.status_code in (401, 403)
+    assert "K7QM" not in response.content.decode()
 
 
 def test_verify_a_valid_certificate_without_signing_in(api):
@@ -122,4 +127,9 @@ def test_revoked_badges_are_not_listed(person_api, person):
 
 
 def test_my_badges_needs_a_signed_in_person(api):
-    assert api.get("/api/v1/me/badges/").status_code in (401, 403)
+    assertion = make_assertion()
+
+    response = api.get("/api/v1/me/badges/")
+
+    assert response.status_code in (401, 403)
+    assert str(assertion.uuid) not in response.content.decode()

@@ -59,12 +59,15 @@ def test_course_list_filters(api, query, expected):
 
 
 @pytest.mark.parametrize("query", ["audience=aliens", "level=9", "format=telepathie"])
-def test_course_list_rejects_unknown_filter_values(api, query):
+def test_course_list_rejects_unknown_filter_values_and_names_the_parameter(api, query):
     make_course()
+    name, value = query.split("=")
 
     response = api.get(f"/api/v1/courses/?{query}")
 
     assert response.status_code == 400
+    assert list(response.json()) == [name]
+    assert value in response.json()[name][0]
 
 
 def test_course_detail_by_slug(api):

@@ -24,6 +24,8 @@ def test_enrol_gives_a_confirmed_seat(person_api, person):
         "waitlist_position": None,
         "created_at": response.json()["created_at"],
     }
+    assert enrolment.status == Enrolment.Status.CONFIRMED
+    assert enrolment.confirmed_at is not None
 
 
 def test_enrol_in_a_full_run_joins_the_waiting_list_with_position(person_api):
@@ -38,6 +40,9 @@ def test_enrol_in_a_full_run_joins_the_waiting_list_with_position(person_api):
     assert response.status_code == 201
     assert response.json()["status"] == "waitlisted"
     assert response.json()["waitlist_position"] == 2
+    waiting = Enrolment.objects.get(run=run, user=second)
+    assert (waiting.status, waiting.confirmed_at) == (Enrolment.Status.WAITLISTED, None)
+    assert waiting.waitlisted_at is not None
 
 
 def test_enrol_twice_is_409_and_one_enrolment(person_api, person):
@@ -91,6 +96,7 @@ def test_enrol_needs_a_signed_in_person(api):
 
 def test_enrol_in_unknown_run_is_404(person_api):
     assert person_api.post("/api/v1/runs/999999/enrol/").status_code == 404
+    assert not Enrolment.objects.exists()
 
 
 def test_enrolment_is_throttled(person_api, monkeypatch):
@@ -120,22 +126,35 @@ def test_my_enrolments_lists_only_own_with_waitlist_position(person_api, person)
 
 
 def test_my_enrolments_needs_a_signed_in_person(api):
-    assert api.get("/api/v1/me/enrolments/").status_code in (401, 403)
+    enrolment = EnrolmentFactory()
+
+    response = api.get("/api/v1/me/enrolments/")
+
+    assert response.status_code in (401, 403)
+    assert "results" not in response.json()
+    assert enrolment.run.course.title not in response.content.decode()
 
 
-def test_cancel_own_enrolment_promotes_the_first_waiting(person_api, person):
+def test_cancel_own_enrolment_promotes_the_first_waiting(
+    person_api, person, mailoutbox, django_capture_on_commit_callbacks
+):
     run = CourseRunFactory(capacity=1)
     mine = EnrolmentFactory(run=run, user=person)
     waiting = EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED, confirmed_at=None)
     waiting.waitlisted_at = waiting.created_at
     waiting.save()
 
-    response = person_api.post(f"/api/v1/enrolments/{mine.pk}/cancel/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = person_api.post(f"/api/v1/enrolments/{mine.pk}/cancel/")
 
     assert response.status_code == 200
     assert response.json()["status"] == "cancelled"
+    mine.refresh_from_db()
     waiting.refresh_from_db()
+    assert mine.status == Enrolment.Status.CANCELLED
+    assert mine.cancelled_at is not None
     assert waiting.status == Enrolment.Status.CONFIRMED
+    assert [m.to for m in mailoutbox] == [[waiting.user.email]]
 
 
 def test_cancel_someone_elses_enrolment_is_404_and_nothing_changes(person_api):
@@ -159,6 +178,7 @@ def test_lab_manager_may_cancel_an_enrolment_in_their_lab(api):
     assert response.status_code == 200
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.CANCELLED
+    assert enrolment.cancelled_at is not None
 
 
 def test_cancel_after_the_course_took_place_is_400(person_api, person):

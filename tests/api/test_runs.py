@@ -85,14 +85,23 @@ def test_run_list_filters_by_free_seats(api):
 
 
 @pytest.mark.parametrize("query", [{"course": "abc"}, {"starts_after": "gestern"}, {"audience": "aliens"}])
-def test_run_list_rejects_malformed_filters(api, query):
-    assert api.get("/api/v1/runs/", query).status_code == 400
+def test_run_list_rejects_malformed_filters_and_names_the_parameter(api, query):
+    response = api.get("/api/v1/runs/", query)
+
+    assert response.status_code == 400
+    assert list(response.json()) == list(query)
+    assert response.json()[next(iter(query))][0]
 
 
 def test_past_run_detail_is_still_reachable(api):
-    past = CourseRunFactory(starts_in=timedelta(days=-30))
+    past = CourseRunFactory(starts_in=timedelta(days=-30), sessions=1)
 
-    assert api.get(f"/api/v1/runs/{past.pk}/").status_code == 200
+    response = api.get(f"/api/v1/runs/{past.pk}/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["id"] == past.pk
+    assert body["sessions"][0]["start"] == timezone.localtime(past.sessions.get().start).isoformat()
 
 
 def test_unknown_run_is_404(api):

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from courses.exceptions import (
     AlreadyEnrolled,
@@ -21,7 +20,7 @@ from courses.services import (
     run_close,
 )
 from courses.signals import enrolment_completed
-from tests.factories import AttendanceFactory, CourseRunFactory, EnrolmentFactory, UserFactory
+from tests.factories import AttendanceFactory, CourseRunFactory, EnrolmentFactory, UserFactory, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -103,11 +102,11 @@ def _closed_run():
 
 
 def _started_run():
-    return CourseRunFactory(sessions=2, starts_in=-timedelta(hours=1))
+    return CourseRunFactory(sessions=2, starts_at=moment(-timedelta(hours=1)))
 
 
 def _run_past_deadline():
-    return CourseRunFactory(enrolment_closes_at=timezone.now() - timedelta(minutes=1))
+    return CourseRunFactory(enrolment_closes_at=moment(-timedelta(minutes=1)))
 
 
 def _run_without_sessions():
@@ -265,7 +264,7 @@ def finished_run():
     sessions = list(run.sessions.order_by("start"))
     enough, too_few = EnrolmentFactory(run=run), EnrolmentFactory(run=run)
     waiting = EnrolmentFactory(
-        run=run, status=Enrolment.Status.WAITLISTED, confirmed_at=None, waitlisted_at=timezone.now()
+        run=run, status=Enrolment.Status.WAITLISTED, confirmed_at=None, waitlisted_at=moment()
     )
     for session in sessions[:4]:
         AttendanceFactory(session=session, enrolment=enough)

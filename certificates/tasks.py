@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from courses.models import Enrolment
 from outbox.queue import enqueue
+from outbox.tasks import sweep_expiry
 
 from .exceptions import CertificateNotIssuable
 from .selectors import enrolment_ids_owed_a_certificate
@@ -35,4 +36,4 @@ def sweep() -> int:
     due = enrolment_ids_owed_a_certificate(
         completed_before=timezone.now() - timedelta(seconds=settings.OUTBOX_GRACE_SECONDS)
     )
-    return sum(enqueue(issue_certificate, enrolment_id) for enrolment_id in due)
+    return sum(enqueue(issue_certificate, enrolment_id, expires=sweep_expiry()) for enrolment_id in due)

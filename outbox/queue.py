@@ -14,13 +14,13 @@ logger = logging.getLogger(__name__)
 BROKER_ERRORS = (OperationalError, RedisConnectionError, OSError)
 
 
-def enqueue(task, *args) -> bool:
-    """Queue `task(*args)`; say whether that worked. Failures are logged, never raised.
+def enqueue(task, *args, **options) -> bool:
+    """Queue `task(*args)` (options go to `apply_async`) and say whether it worked; never raise.
 
     With tasks running inline (no broker), a failing task is logged too: what it owes stays recorded.
     """
     try:
-        task.apply_async(args=args)
+        task.apply_async(args=args, **options)
     except BROKER_ERRORS as error:
         logger.warning("Could not queue %s%r, the sweep will queue it again: %s", task.name, args, error)
         return False

@@ -22,6 +22,9 @@ class DeliveryFailed(Exception):
     retry_backoff_max=30 * 60,
     retry_jitter=True,
     max_retries=6,
+    # Well inside the claim's lease, so a hanging mail server never lets a second worker send the same mail.
+    soft_time_limit=120,
+    time_limit=150,
 )
 def deliver(self, item_id: int) -> str:
     outcome = outbox_deliver(item_id=item_id)
@@ -35,4 +38,10 @@ def deliver(self, item_id: int) -> str:
 def sweep() -> int:
     """Queue every owed item that nobody holds; returns how many were queued."""
     due = outbox_due_ids(now=timezone.now(), grace=timedelta(seconds=settings.OUTBOX_GRACE_SECONDS))
-    return sum(enqueue(deliver, item_id) for item_id in due)
+    return sum(enqueue(deliver, item_id, expires=sweep_expiry()) for item_id in due)
+
+
+def sweep_expiry() -> float:
+    """Seconds after which a message queued by a sweep is dropped: while no worker runs, the sweeps would
+    otherwise pile up copies; the next sweep queues whatever is still owed."""
+    return 2 * settings.OUTBOX_SWEEP_SECONDS

@@ -128,7 +128,9 @@ def test_owed_are_completed_enrolments_without_a_certificate_with_a_pdf(finished
 def test_sweep_queues_owed_certificates_past_the_grace_period(finished_run, monkeypatch, settings):
     settings.OUTBOX_GRACE_SECONDS = 60
     queued = []
-    monkeypatch.setattr("certificates.tasks.enqueue", lambda task, *args: queued.append(args[0]) or True)
+    monkeypatch.setattr(
+        "certificates.tasks.enqueue", lambda task, *args, **options: queued.append(args[0]) or True
+    )
     long_ago = _completed(finished_run, completed_at=timezone.now() - timedelta(minutes=10))
     _completed(finished_run, completed_at=timezone.now())
     assert sweep() == 1

@@ -26,7 +26,9 @@ def _item(*, age: timedelta, **fields) -> OutboxItem:
 def queued(monkeypatch):
     """The ids the sweep queued, instead of delivering them."""
     ids = []
-    monkeypatch.setattr(tasks, "enqueue", lambda task, *args: ids.append((task.name, *args)) or True)
+    monkeypatch.setattr(
+        tasks, "enqueue", lambda task, *args, **options: ids.append((task.name, *args)) or True
+    )
     return ids
 
 

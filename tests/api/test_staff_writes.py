@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from courses.models import CoursePage, CourseRun, Enrolment, Session
 from labs.models import LabRole
@@ -13,6 +12,8 @@ from tests.factories import (
     UserFactory,
     make_course,
     make_lab,
+    moment,
+    session_start,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,8 @@ def _course_data(**overrides):
 
 
 def _when(days: int, hours: int = 0):
-    return (timezone.now() + timedelta(days=days, hours=hours)).replace(microsecond=0)
+    """`hours` after 18:00 Berlin time, `days` from today."""
+    return session_start(days) + timedelta(hours=hours)
 
 
 def test_manager_creates_a_published_course_under_their_lab(manager_api, lab):
@@ -91,7 +93,12 @@ def test_anonymous_may_not_create_a_course(api, lab):
 def test_superuser_may_create_a_course_anywhere(api, lab):
     api.force_authenticate(UserFactory(is_superuser=True, is_staff=True))
 
-    assert api.post("/api/v1/courses/", _course_data(), format="json").status_code == 201
+    response = api.post("/api/v1/courses/", _course_data(), format="json")
+
+    assert response.status_code == 201
+    course = CoursePage.objects.get(pk=response.json()["id"])
+    assert (course.title, course.live) == ("Videotelefonie mit der Familie", True)
+    assert course.get_parent().pk == lab.pk
 
 
 @pytest.mark.parametrize(
@@ -104,10 +111,11 @@ def test_superuser_may_create_a_course_anywhere(api, lab):
         {"level": 12},
     ],
 )
-def test_course_create_rejects_bad_input(manager_api, overrides):
+def test_course_create_rejects_bad_input_and_names_the_field(manager_api, overrides):
     response = manager_api.post("/api/v1/courses/", _course_data(**overrides), format="json")
 
     assert response.status_code == 400
+    assert list(response.json()) == list(overrides)
     assert not CoursePage.objects.exists()
 
 
@@ -171,11 +179,14 @@ def test_manager_creates_a_run_with_room_and_trainer(manager_api, lab):
 
 
 def test_run_create_needs_only_course_and_capacity(manager_api, lab):
-    data = {"course": make_course(lab).pk, "capacity": 8}
+    course = make_course(lab)
 
-    response = manager_api.post("/api/v1/runs/", data, format="json")
+    response = manager_api.post("/api/v1/runs/", {"course": course.pk, "capacity": 8}, format="json")
 
     assert response.status_code == 201
+    run = CourseRun.objects.get(pk=response.json()["id"])
+    assert (run.course_id, run.lab_id, run.capacity, run.title) == (course.pk, lab.pk, 8, "")
+    assert (run.status, run.sessions.count()) == (CourseRun.Status.SCHEDULED, 0)
 
 
 def test_run_in_a_room_too_small_is_400(manager_api, lab):
@@ -198,6 +209,7 @@ def test_trainer_without_a_role_at_the_lab_is_400(manager_api, lab):
     )
 
     assert response.status_code == 400
+    assert "gehört nicht zur Kursleitung dieses Labors" in response.json()["detail"]
     assert not CourseRun.objects.exists()
 
 
@@ -210,17 +222,21 @@ def test_manager_of_another_lab_may_not_create_a_run(api, lab):
     assert not CourseRun.objects.exists()
 
 
-def test_more_seats_go_to_those_waiting(manager_api, lab):
+def test_more_seats_go_to_those_waiting(manager_api, lab, mailoutbox, django_capture_on_commit_callbacks):
     run = CourseRunFactory(course=make_course(lab), capacity=1)
     EnrolmentFactory(run=run)
-    waiting = EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED, waitlisted_at=timezone.now())
+    waiting = EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED, waitlisted_at=moment())
 
-    response = manager_api.patch(f"/api/v1/runs/{run.pk}/", {"capacity": 2}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_api.patch(f"/api/v1/runs/{run.pk}/", {"capacity": 2}, format="json")
 
     assert response.status_code == 200
     assert response.json()["capacity"] == 2
+    run.refresh_from_db()
     waiting.refresh_from_db()
+    assert run.capacity == 2
     assert waiting.status == Enrolment.Status.CONFIRMED
+    assert [m.to for m in mailoutbox] == [[waiting.user.email]]
 
 
 def test_fewer_seats_than_taken_is_400(manager_api, lab):
@@ -230,6 +246,7 @@ def test_fewer_seats_than_taken_is_400(manager_api, lab):
     response = manager_api.patch(f"/api/v1/runs/{run.pk}/", {"capacity": 1}, format="json")
 
     assert response.status_code == 400
+    assert "capacity" in response.json()
     run.refresh_from_db()
     assert run.capacity == 2
 
@@ -267,6 +284,7 @@ def test_session_ending_before_it_starts_is_400(manager_api, lab):
     )
 
     assert response.status_code == 400
+    assert "end" in response.json()
     assert not Session.objects.exists()
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from courses.models import BadgeAssertion, BadgeClass, Enrolment
-from tests.factories import EnrolmentFactory
+from tests.factories import EnrolmentFactory, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def make_certificate(enrolment=None, code="K7QM3XRT9HVD", **fields) -> Certifica
         "first_session": date(2026, 3, 3),
         "last_session": date(2026, 3, 24),
         "hours": 8,
-        "issued_at": timezone.now(),
+        "issued_at": moment(),
     }
     return Certificate.objects.create(code=code, enrolment=enrolment, **{**defaults, **fields})
 
@@ -35,7 +35,7 @@ def make_assertion(enrolment=None) -> BadgeAssertion:
         enrolment=enrolment,
         recipient_hash="sha256$0",
         salt="00",
-        issued_on=timezone.now(),
+        issued_on=moment(),
     )
 
 
@@ -83,7 +83,7 @@ def test_verify_a_valid_certificate_without_signing_in(api):
 
 
 def test_verify_a_revoked_certificate_says_not_valid(api):
-    make_certificate(status=Certificate.Status.REVOKED, revoked_at=timezone.now())
+    make_certificate(status=Certificate.Status.REVOKED, revoked_at=moment())
 
     body = api.get("/api/v1/certificates/verify/K7QM3XRT9HVD/").json()
 

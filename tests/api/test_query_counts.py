@@ -2,12 +2,11 @@
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from courses.models import Enrolment
 from tests.api.conftest import count_queries
 from tests.api.test_certificates_and_badges import make_assertion, make_certificate
-from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course, make_lab
+from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course, make_lab, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +57,7 @@ def test_my_enrolments(person_api, person):
         for _ in range(n):
             run = CourseRunFactory(capacity=1)
             EnrolmentFactory(run=run)
-            EnrolmentFactory(
-                run=run, user=person, status=Enrolment.Status.WAITLISTED, waitlisted_at=timezone.now()
-            )
+            EnrolmentFactory(run=run, user=person, status=Enrolment.Status.WAITLISTED, waitlisted_at=moment())
 
     _assert_constant(person_api, "/api/v1/me/enrolments/?page_size=100", add)
 

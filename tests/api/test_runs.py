@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from courses.models import CourseRun, Enrolment
-from tests.factories import CourseRunFactory, EnrolmentFactory, make_course, make_lab
+from tests.factories import CourseRunFactory, EnrolmentFactory, make_course, make_lab, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_run_detail_has_contract_fields(api):
     lab = make_lab("Regionallabor Hameln")
     run = CourseRunFactory(course=make_course(lab, "Smartphone Grundlagen"), capacity=2, sessions=2)
     EnrolmentFactory(run=run)
-    EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED, waitlisted_at=timezone.now())
+    EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED, waitlisted_at=moment())
 
     response = api.get(f"/api/v1/runs/{run.pk}/")
 
@@ -57,8 +57,8 @@ def test_run_list_shows_upcoming_runs_only_by_default(api):
 def test_run_list_date_range_includes_past_runs(api):
     past = CourseRunFactory(starts_in=timedelta(days=-30), sessions=1)
     CourseRunFactory(starts_in=timedelta(days=10))
-    after = (timezone.now() - timedelta(days=40)).isoformat()
-    before = (timezone.now() - timedelta(days=20)).isoformat()
+    after = moment(-timedelta(days=40)).isoformat()
+    before = moment(-timedelta(days=20)).isoformat()
 
     response = api.get("/api/v1/runs/", {"starts_after": after, "starts_before": before})
 

@@ -5,11 +5,10 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from courses.models import Competence, Enrolment
 from courses.badges.services import badge_award, badge_class_for_course
-from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course
+from courses.models import Competence, Enrolment
+from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +25,7 @@ def assertion():
     course.save()
     run = CourseRunFactory(course=course, sessions=2, starts_in=-timedelta(days=20))
     user = UserFactory(email="Erika@Example.org")
-    enrolment = EnrolmentFactory(
-        run=run, user=user, status=Enrolment.Status.COMPLETED, completed_at=timezone.now()
-    )
+    enrolment = EnrolmentFactory(run=run, user=user, status=Enrolment.Status.COMPLETED, completed_at=moment())
     return badge_award(enrolment=enrolment, badge_class=badge_class_for_course(course=course))
 
 

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,6 +30,18 @@ def test_run_feed_has_every_session_in_berlin_time(client):
         assert event["dtstart"].params["TZID"] == "Europe/Berlin"
         assert event.decoded("dtstart").tzinfo.key == BERLIN.key
     assert list(Calendar.from_ical(response.content).walk("VTIMEZONE"))
+
+
+def test_run_feed_keeps_the_time_of_day_across_the_change_to_summer_time(client, clock):
+    clock.move_to(datetime(2027, 3, 22, 10, 0, tzinfo=BERLIN))
+    run = CourseRunFactory(sessions=2, starts_in=timedelta(days=4))
+    events = _events(client.get(reverse("calendar:run", args=[run.pk])))
+    starts = [e.decoded("dtstart") for e in events]
+    assert [(s.date().isoformat(), s.time()) for s in starts] == [
+        ("2027-03-26", time(18, 0)),
+        ("2027-04-02", time(18, 0)),
+    ]
+    assert [s.utcoffset() for s in starts] == [timedelta(hours=1), timedelta(hours=2)]
 
 
 def test_lab_feed_lists_upcoming_runs_of_that_lab_only(client):

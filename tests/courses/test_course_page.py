@@ -4,10 +4,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from courses.models import Competence, Enrolment, Session
-from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course, make_lab
+from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course, make_lab, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +52,14 @@ def test_sessions_are_written_out(client, course):
     assert "Dienstag, 8. Dezember 2099, 18:00 bis 20:00 Uhr" in html
 
 
+def test_sessions_keep_their_time_of_day_across_the_change_to_summer_time(client, course, clock):
+    clock.move_to(datetime(2027, 3, 22, 10, 0, tzinfo=BERLIN))
+    CourseRunFactory(course=course, sessions=2, starts_in=timedelta(days=4))
+    html = client.get(course.url).content.decode()
+    assert "Freitag, 26. März 2027, 18:00 bis 20:00 Uhr" in html
+    assert "Freitag, 2. April 2027, 18:00 bis 20:00 Uhr" in html
+
+
 def test_run_shows_place_seats_button_and_calendar_link(client, course):
     run = CourseRunFactory(
         course=course, capacity=5, venue_name="Dorfgemeinschaftshaus", venue_address="Dorfstr. 1"
@@ -96,12 +103,12 @@ def test_waitlisted_visitor_sees_their_position(client, course):
     user = UserFactory()
     run = CourseRunFactory(course=course, capacity=1)
     EnrolmentFactory(run=run)
-    EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED, waitlisted_at=timezone.now())
+    EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED, waitlisted_at=moment())
     EnrolmentFactory(
         run=run,
         user=user,
         status=Enrolment.Status.WAITLISTED,
-        waitlisted_at=timezone.now() + timedelta(seconds=1),
+        waitlisted_at=moment(timedelta(seconds=1)),
     )
     client.force_login(user)
     assert "Sie stehen auf der Warteliste (Platz 2)." in client.get(course.url).content.decode()
@@ -116,7 +123,7 @@ def test_cancelled_enrolment_shows_the_button_again(client, course):
 
 
 def test_run_past_its_deadline_says_enrolment_is_closed(client, course):
-    run = CourseRunFactory(course=course, enrolment_closes_at=timezone.now() - timedelta(hours=1))
+    run = CourseRunFactory(course=course, enrolment_closes_at=moment(-timedelta(hours=1)))
     html = client.get(course.url).content.decode()
     assert "Die Anmeldefrist für diesen Termin ist abgelaufen." in html
     assert f"/termine/{run.pk}/anmelden/" not in html

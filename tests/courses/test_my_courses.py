@@ -4,11 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from courses.models import BadgeAssertion, BadgeClass, CourseRun, Enrolment
 from courses.services import enrolment_create
-from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory
+from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, local_day, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def _badge(enrolment):
         enrolment=enrolment,
         recipient_hash="sha256$x",
         salt="s",
-        issued_on=timezone.now(),
+        issued_on=moment(),
     )
 
 
@@ -42,7 +41,7 @@ def test_my_courses_shows_status_in_words(client):
     user = UserFactory()
     full = CourseRunFactory(capacity=1)
     EnrolmentFactory(run=full)
-    EnrolmentFactory(run=full, status=Enrolment.Status.WAITLISTED, waitlisted_at=timezone.now())
+    EnrolmentFactory(run=full, status=Enrolment.Status.WAITLISTED, waitlisted_at=moment())
     EnrolmentFactory(user=user)
     enrolment_create(run=full, user=user)
     EnrolmentFactory(user=user, status=Enrolment.Status.CANCELLED)
@@ -80,10 +79,10 @@ def test_my_courses_lists_certificates_and_badges(client):
         participant_name=user.full_name,
         course_title="Sicher im Netz",
         lab_name="Labor",
-        first_session=timezone.localdate(),
-        last_session=timezone.localdate(),
+        first_session=local_day(-30),
+        last_session=local_day(-23),
         hours=4,
-        issued_at=timezone.now(),
+        issued_at=moment(),
     )
     assertion = _badge(enrolment)
     client.force_login(user)
@@ -141,7 +140,7 @@ def test_cancel_own_seat_promotes_first_waiting_and_mails_them(
 ):
     run = CourseRunFactory(capacity=1)
     mine = EnrolmentFactory(run=run)
-    now = timezone.now()
+    now = moment()
     first = EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED, waitlisted_at=now)
     second = EnrolmentFactory(
         run=run, status=Enrolment.Status.WAITLISTED, waitlisted_at=now + timedelta(seconds=1)
@@ -162,7 +161,7 @@ def test_cancel_own_seat_promotes_first_waiting_and_mails_them(
 def test_cancel_waitlist_place_says_so(client):
     run = CourseRunFactory(capacity=1)
     EnrolmentFactory(run=run)
-    waiting = EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED, waitlisted_at=timezone.now())
+    waiting = EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED, waitlisted_at=moment())
     client.force_login(waiting.user)
     response = client.post(_cancel_url(waiting), follow=True)
     assert "nicht mehr auf der Warteliste" in response.content.decode()
@@ -195,3 +194,5 @@ def test_cancel_in_cancelled_run_is_refused(client):
     client.force_login(enrolment.user)
     response = client.post(_cancel_url(enrolment), follow=True)
     assert "kann nicht mehr abgesagt werden" in response.content.decode()
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.cancelled_at) == (Enrolment.Status.CONFIRMED, None)

@@ -56,19 +56,27 @@ def test_workspace_asks_to_log_in_first(client):
 
 
 def test_person_who_teaches_nothing_is_refused(client):
+    CourseRunFactory(trainers=[UserFactory()], title="Fremder Abendkurs")
     client.force_login(UserFactory())
     response = client.get(reverse("trainer:dashboard"))
     assert response.status_code == 403
+    assert "Fremder Abendkurs" not in response.content.decode()
 
 
 def test_trainer_cannot_reach_another_trainers_run_by_changing_the_id(client, trainer):
     other_run = CourseRunFactory(trainers=[UserFactory()], starts_in=PAST)
+    EnrolmentFactory(run=other_run, user=UserFactory(full_name="Olga Other"))
     session = other_run.sessions.first()
     client.force_login(trainer)
     CourseRunFactory(trainers=[trainer])
-    assert client.get(reverse("trainer:run_detail", args=[other_run.pk])).status_code == 404
-    assert client.get(attendance_url(session)).status_code == 404
-    assert client.get(reverse("trainer:run_close", args=[other_run.pk])).status_code == 404
+    for url in (
+        reverse("trainer:run_detail", args=[other_run.pk]),
+        attendance_url(session),
+        reverse("trainer:run_close", args=[other_run.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Olga Other" not in response.content.decode()
 
 
 def test_trainer_cannot_record_or_close_another_trainers_run(client, trainer):
@@ -87,8 +95,11 @@ def test_lab_manager_reaches_the_runs_of_their_lab(client):
     lab = make_lab()
     manager = LabRoleFactory(lab=lab, role=LabRole.Role.MANAGER).user
     run = CourseRunFactory(course=make_course(lab=lab))
+    EnrolmentFactory(run=run, user=UserFactory(full_name="Anna Alt"))
     client.force_login(manager)
-    assert client.get(reverse("trainer:run_detail", args=[run.pk])).status_code == 200
+    response = client.get(reverse("trainer:run_detail", args=[run.pk]))
+    assert response.status_code == 200
+    assert "Anna Alt" in response.content.decode()
 
 
 # Dashboard
@@ -215,7 +226,8 @@ def test_saving_again_changes_what_was_recorded(client, trainer, run):
     AttendanceFactory(session=session, enrolment=enrolment, status=Attendance.Status.ABSENT)
     client.force_login(trainer)
     post_attendance(client, session, {enrolment.pk: "present"})
-    assert Attendance.objects.get(session=session, enrolment=enrolment).status == "present"
+    recorded = Attendance.objects.get(session=session, enrolment=enrolment)
+    assert (recorded.status, recorded.recorded_by) == ("present", trainer)
 
 
 def test_unknown_status_shows_an_error_and_changes_nothing(client, trainer, run):
@@ -311,9 +323,15 @@ def test_closing_before_the_last_session_says_so_and_changes_nothing(client, tra
     assert run.enrolments.get().status == Enrolment.Status.CONFIRMED
 
 
-def test_closing_twice_says_it_is_already_closed(client, trainer, finished_run):
+def test_closing_twice_says_it_is_already_closed_and_keeps_the_outcome(clock, client, trainer, finished_run):
     client.force_login(trainer)
     client.post(reverse("trainer:run_close", args=[finished_run.pk]))
+    closed_at = CourseRun.objects.get(pk=finished_run.pk).closed_at
+    clock.shift(timedelta(hours=1))
     response = client.post(reverse("trainer:run_close", args=[finished_run.pk]), follow=True)
     assert response.status_code == 200
     assert "bereits abgeschlossen" in response.content.decode()
+    finished_run.refresh_from_db()
+    assert (finished_run.status, finished_run.closed_at) == (CourseRun.Status.CLOSED, closed_at)
+    statuses = dict(finished_run.enrolments.values_list("user__full_name", "status"))
+    assert statuses == {"Clara Come": "completed", "Max Miss": "not_completed"}

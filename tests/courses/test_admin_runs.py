@@ -1,6 +1,6 @@
 """The Wagtail admin for runs ("Kurstermine") as lab managers and superusers use it."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -11,6 +11,7 @@ from django.utils import timezone
 from courses.models import CourseRun
 from labs.models import LabRole
 from tests.factories import (
+    BERLIN,
     AttendanceFactory,
     CourseRunFactory,
     EnrolmentFactory,
@@ -19,6 +20,7 @@ from tests.factories import (
     UserFactory,
     make_course,
     make_manager,
+    session_start,
 )
 
 pytestmark = pytest.mark.django_db
@@ -50,11 +52,8 @@ def run_form_data(course, *, sessions, capacity=12, room="", trainers=(), title=
 
 
 def two_evenings():
-    first = timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0) + timedelta(days=10)
-    return [
-        (first, first + timedelta(hours=2)),
-        (first + timedelta(days=7), first + timedelta(days=7, hours=2)),
-    ]
+    """18:00 to 20:00 Berlin time, ten and seventeen days from today."""
+    return [(session_start(days), session_start(days) + timedelta(hours=2)) for days in (10, 17)]
 
 
 def edit_form_data(run):
@@ -80,7 +79,8 @@ def test_manager_creates_a_run_with_two_sessions(client, lab, manager):
     room = RoomFactory(lab=lab, capacity=12)
     trainer = LabRoleFactory(lab=lab, role=LabRole.Role.TRAINER).user
     client.force_login(manager)
-    data = run_form_data(course, sessions=two_evenings(), room=room.pk, trainers=[trainer])
+    data_sessions = two_evenings()
+    data = run_form_data(course, sessions=data_sessions, room=room.pk, trainers=[trainer])
     response = client.post(reverse("kurstermine:add"), data)
     assert response.status_code == 302, response.content.decode()[-3000:]
     run = CourseRun.objects.get()
@@ -88,7 +88,7 @@ def test_manager_creates_a_run_with_two_sessions(client, lab, manager):
     assert run.lab_id == lab.pk
     assert run.room == room
     assert list(run.trainers.all()) == [trainer]
-    assert run.sessions.count() == 2
+    assert [(s.start, s.end) for s in run.sessions.order_by("start")] == data_sessions
 
 
 def test_manager_cannot_schedule_a_course_of_another_lab(client, manager, other_lab):
@@ -96,6 +96,7 @@ def test_manager_cannot_schedule_a_course_of_another_lab(client, manager, other_
     client.force_login(manager)
     response = client.post(reverse("kurstermine:add"), run_form_data(course, sessions=two_evenings()))
     assert response.status_code == 200
+    assert "course" in response.context["form"].errors
     assert not CourseRun.objects.exists()
 
 
@@ -106,6 +107,7 @@ def test_manager_cannot_pick_a_room_of_another_lab(client, lab, manager, other_l
     data = run_form_data(course, sessions=two_evenings(), room=foreign_room.pk)
     response = client.post(reverse("kurstermine:add"), data)
     assert response.status_code == 200
+    assert "room" in response.context["form"].errors
     assert not CourseRun.objects.exists()
 
 
@@ -134,7 +136,7 @@ def test_run_without_sessions_is_refused(client, lab, manager):
 
 def test_session_ending_before_it_starts_is_refused(client, lab, manager):
     course = make_course(lab=lab)
-    start = timezone.localtime() + timedelta(days=3)
+    start = session_start(3)
     client.force_login(manager)
     data = run_form_data(course, sessions=[(start, start - timedelta(hours=1))])
     response = client.post(reverse("kurstermine:add"), data)
@@ -156,7 +158,7 @@ def test_manager_of_another_lab_neither_sees_nor_edits_the_run(client, lab, othe
     assert client.get(reverse("kurstermine:edit", args=[run.pk])).status_code == 404
     assert client.post(reverse("kurstermine:edit", args=[run.pk]), edit_form_data(run)).status_code == 404
     assert client.post(reverse("kurstermine:delete", args=[run.pk])).status_code == 404
-    assert CourseRun.objects.filter(pk=run.pk).exists()
+    assert CourseRun.objects.filter(pk=run.pk, capacity=run.capacity).exists()
 
 
 def test_manager_edits_own_run(client, lab, manager):
@@ -168,6 +170,20 @@ def test_manager_edits_own_run(client, lab, manager):
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.capacity == 14
+    assert run.sessions.count() == 2
+
+
+def test_saving_a_run_unchanged_keeps_its_session_times_across_the_change_to_summer_time(
+    clock, client, lab, manager
+):
+    clock.move_to(datetime(2027, 3, 22, 10, 0, tzinfo=BERLIN))
+    run = CourseRunFactory(course=make_course(lab=lab), sessions=2, starts_in=timedelta(days=4))
+    before = [(s.start, s.end) for s in run.sessions.order_by("start")]
+    client.force_login(manager)
+    response = client.post(reverse("kurstermine:edit", args=[run.pk]), edit_form_data(run))
+    assert response.status_code == 302
+    assert [(s.start, s.end) for s in run.sessions.order_by("start")] == before
+    assert [timezone.localtime(start).hour for start, _ in before] == [18, 18]
 
 
 def test_superuser_sees_runs_of_every_lab(client, lab, other_lab):

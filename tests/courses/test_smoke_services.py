@@ -7,15 +7,19 @@ from tests.factories import CourseRunFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_cancelled_seat_goes_to_first_waiting(mailoutbox):
+def test_cancelled_seat_goes_to_first_waiting(mailoutbox, django_capture_on_commit_callbacks):
     run = CourseRunFactory(capacity=1)
     first, second, third = UserFactory(), UserFactory(), UserFactory()
     a = enrolment_create(run=run, user=first)
     b = enrolment_create(run=run, user=second)
     c = enrolment_create(run=run, user=third)
     assert [a.status, b.status, c.status] == ["confirmed", "waitlisted", "waitlisted"]
-    enrolment_cancel(enrolment=a, by=first)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_cancel(enrolment=a, by=first)
+    a.refresh_from_db()
     b.refresh_from_db()
     c.refresh_from_db()
+    assert a.status == Enrolment.Status.CANCELLED
     assert b.status == Enrolment.Status.CONFIRMED
     assert c.status == Enrolment.Status.WAITLISTED
+    assert [m.to for m in mailoutbox] == [[second.email]]

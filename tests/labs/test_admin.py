@@ -28,13 +28,15 @@ def test_manager_adds_a_room_to_own_lab(client, lab, manager):
     client.force_login(manager)
     response = client.post(reverse("raeume:add"), room_data(lab))
     assert response.status_code == 302
-    assert Room.objects.get().lab_id == lab.pk
+    room = Room.objects.get()
+    assert (room.lab_id, room.name, room.capacity, room.step_free) == (lab.pk, "Werkstatt", 12, True)
 
 
 def test_manager_cannot_add_a_room_to_another_lab(client, manager, other_lab):
     client.force_login(manager)
     response = client.post(reverse("raeume:add"), room_data(other_lab))
     assert response.status_code == 200
+    assert "lab" in response.context["form"].errors
     assert not Room.objects.exists()
 
 
@@ -47,6 +49,7 @@ def test_manager_sees_and_edits_only_rooms_of_own_lab(client, lab, manager, othe
     assert "Fremder Raum" not in content
     assert client.get(reverse("raeume:edit", args=[foreign.pk])).status_code == 404
     assert client.post(reverse("raeume:delete", args=[foreign.pk])).status_code == 404
+    assert Room.objects.filter(pk=foreign.pk, name="Fremder Raum").exists()
 
 
 def test_deleting_a_room_that_runs_use_is_refused_with_a_message(client, lab, manager):
@@ -107,7 +110,9 @@ def test_manager_sees_only_roles_at_own_lab(client, lab, manager, other_lab):
     content = client.get(reverse("rollen:index")).content.decode()
     assert "Eigene Trainerin" in content
     assert "Fremder Trainer" not in content
-    assert client.get(reverse("rollen:edit", args=[foreign.pk])).status_code == 404
+    response = client.get(reverse("rollen:edit", args=[foreign.pk]))
+    assert response.status_code == 404
+    assert "Fremder Trainer" not in response.content.decode()
 
 
 # Competences
@@ -139,15 +144,19 @@ def test_admin_menu_shows_the_lab_manager_items(client, manager):
 
 
 def test_django_admin_lists_lab_records_for_superusers(client, lab):
-    RoomFactory(lab=lab)
+    RoomFactory(lab=lab, name="Werkstatt im Keller")
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     for name in ("labs_room", "labs_labrole", "labs_municipality", "courses_courserun", "courses_enrolment"):
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+    assert "Werkstatt im Keller" in client.get(reverse("admin:labs_room_changelist")).content.decode()
 
 
 def test_django_admin_is_closed_to_lab_managers(client, lab):
     manager = make_manager(lab)
     manager.is_staff = True
     manager.save()
+    CourseRunFactory(course=make_course(lab=lab), title="Abendkurs im Labor")
     client.force_login(manager)
-    assert client.get(reverse("admin:courses_courserun_changelist")).status_code == 403
+    response = client.get(reverse("admin:courses_courserun_changelist"))
+    assert response.status_code == 403
+    assert "Abendkurs im Labor" not in response.content.decode()

@@ -1,10 +1,9 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from courses.models import Competence, Enrolment
-from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course
+from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course, moment
 
 
 @pytest.fixture
@@ -20,7 +19,7 @@ def finished_run(db):
 def completed_enrolment(finished_run):
     user = UserFactory(full_name="Hannelore Schmidt", email="hannelore@example.org")
     return EnrolmentFactory(
-        run=finished_run, user=user, status=Enrolment.Status.COMPLETED, completed_at=timezone.now()
+        run=finished_run, user=user, status=Enrolment.Status.COMPLETED, completed_at=moment()
     )
 
 

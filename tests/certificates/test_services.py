@@ -1,6 +1,8 @@
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.exceptions import NotAllowed
 from certificates import services
@@ -9,7 +11,15 @@ from certificates.exceptions import CertificateAlreadyRevoked, CertificateNotIss
 from certificates.models import Certificate
 from certificates.services import certificate_issue, certificate_revoke, generate_code
 from courses.models import Enrolment
-from tests.factories import EnrolmentFactory, LabRoleFactory, UserFactory
+from tests.factories import (
+    BERLIN,
+    CourseRunFactory,
+    EnrolmentFactory,
+    LabRoleFactory,
+    UserFactory,
+    at_local,
+    moment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +59,17 @@ def test_issue_snapshots_the_course(completed_enrolment):
     assert certificate.level == 2
     assert certificate.first_session < certificate.last_session
     assert certificate.is_valid
+
+
+def test_session_dates_are_the_dates_in_berlin(clock):
+    """A session half an hour after midnight in Berlin is still the evening before in UTC."""
+    clock.move_to(datetime(2026, 12, 20, 10, 0, tzinfo=BERLIN))
+    run = CourseRunFactory(sessions=2, starts_at=at_local(date(2026, 12, 1), time(0, 30)))
+    enrolment = EnrolmentFactory(run=run, status=Enrolment.Status.COMPLETED, completed_at=moment())
+    certificate = certificate_issue(enrolment=enrolment)
+    assert (certificate.first_session, certificate.last_session) == (date(2026, 12, 1), date(2026, 12, 8))
+    assert certificate.issued_at == moment()
+    assert timezone.localdate(certificate.issued_at) == date(2026, 12, 20)
 
 
 def test_issue_stores_the_pdf_in_private_storage(completed_enrolment, settings):

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from certificates.models import Certificate
 from certificates.selectors import certificates_owed_count
@@ -9,7 +8,7 @@ from certificates.tasks import issue_certificate, sweep
 from courses.models import Attendance, Enrolment
 from courses.services import run_close
 from outbox.models import OutboxItem
-from tests.factories import AttendanceFactory, EnrolmentFactory, UserFactory
+from tests.factories import AttendanceFactory, EnrolmentFactory, UserFactory, moment
 from tests.outbox.broker import broker_down  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +19,7 @@ def _pdf_files(settings) -> list:
 
 
 def _completed(run, *, completed_at=None) -> Enrolment:
-    return EnrolmentFactory(
-        run=run, status=Enrolment.Status.COMPLETED, completed_at=completed_at or timezone.now()
-    )
+    return EnrolmentFactory(run=run, status=Enrolment.Status.COMPLETED, completed_at=completed_at or moment())
 
 
 def test_closing_a_run_issues_certificates_and_mails_once(
@@ -65,7 +62,7 @@ def test_rendering_again_replaces_the_file_and_sends_no_second_mail(
 
     with django_capture_on_commit_callbacks(execute=True):
         certificate_render_pdf(certificate=certificate)
-    Certificate.objects.filter(pk=certificate.pk).update(notified_at=timezone.now())
+    Certificate.objects.filter(pk=certificate.pk).update(notified_at=moment())
     with django_capture_on_commit_callbacks(execute=True):
         certificate_render_pdf(certificate=certificate)
     assert [path.name for path in _pdf_files(settings)] == [f"{certificate.code}.pdf"]
@@ -131,8 +128,8 @@ def test_sweep_queues_owed_certificates_past_the_grace_period(finished_run, monk
     monkeypatch.setattr(
         "certificates.tasks.enqueue", lambda task, *args, **options: queued.append(args[0]) or True
     )
-    long_ago = _completed(finished_run, completed_at=timezone.now() - timedelta(minutes=10))
-    _completed(finished_run, completed_at=timezone.now())
+    long_ago = _completed(finished_run, completed_at=moment(-timedelta(minutes=10)))
+    _completed(finished_run, completed_at=moment())
     assert sweep() == 1
     assert queued == [long_ago.pk]
 
@@ -141,7 +138,7 @@ def test_sweep_issues_what_the_broker_lost(
     finished_run, mailoutbox, settings, django_capture_on_commit_callbacks
 ):
     settings.OUTBOX_GRACE_SECONDS = 60
-    enrolment = _completed(finished_run, completed_at=timezone.now() - timedelta(minutes=10))
+    enrolment = _completed(finished_run, completed_at=moment(-timedelta(minutes=10)))
     with django_capture_on_commit_callbacks(execute=True):
         sweep()
     assert Certificate.objects.get(enrolment=enrolment).pdf

@@ -82,16 +82,21 @@ def test_lab_manager_and_superuser_download_the_pdf(client, certificate):
     manager = LabRoleFactory(lab=certificate.enrolment.run.lab).user
     for person in (manager, UserFactory(is_superuser=True)):
         client.force_login(person)
-        assert client.get(reverse("certificates:pdf", args=[certificate.code])).status_code == 200
+        response = client.get(reverse("certificates:pdf", args=[certificate.code]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 def test_others_get_404_for_the_pdf(client, certificate):
     url = reverse("certificates:pdf", args=[certificate.code])
-    assert client.get(url).status_code == 404
-    client.force_login(UserFactory())
-    assert client.get(url).status_code == 404
-    client.force_login(LabRoleFactory().user)
-    assert client.get(url).status_code == 404
+    for person in (None, UserFactory(), LabRoleFactory().user):
+        if person:
+            client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response["Content-Type"] != "application/pdf"
+        assert "Hannelore Schmidt" not in response.content.decode()
 
 
 def test_missing_pdf_is_rendered_on_demand(client, certificate, settings):

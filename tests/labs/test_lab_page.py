@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from courses.templatetags.courses_tags import long_date
 from tests.factories import CourseRunFactory, EnrolmentFactory, make_course, make_lab
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +36,10 @@ def test_lab_page_shows_address_hours_accessibility_and_contact(client, lab):
 def test_lab_page_lists_upcoming_runs_with_first_session_and_seats(client, lab):
     run = CourseRunFactory(course=make_course(lab, title="Smartphone für Einsteiger"), capacity=4)
     EnrolmentFactory(run=run)
-    start = timezone.localtime(run.sessions.first().start)
+    start = timezone.localtime(run.sessions.order_by("start").first().start)
     html = client.get(lab.url).content.decode()
     assert "Smartphone für Einsteiger" in html
-    assert f"{start:%H:%M} bis " in html
+    assert f"{long_date(start)}, 18:00 bis 20:00 Uhr" in html
     assert "Noch 3 Plätze frei" in html
     assert f"#termin-{run.pk}" in html
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import User
@@ -17,7 +16,15 @@ from courses.models import CoursePage, CourseRun, Enrolment
 from courses.services import enrolment_create
 from labs.models import LabPage, LabRole, Room
 from labs.services import lab_role_grant
-from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course, make_lab
+from tests.factories import (
+    SESSION_LENGTH,
+    CourseRunFactory,
+    EnrolmentFactory,
+    UserFactory,
+    make_course,
+    make_lab,
+    session_start,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -115,8 +122,8 @@ def test_from_course_offer_to_verified_certificate(browser, live_server, phone, 
 
     # Time passes: both sessions of the main run have taken place.
     for offset, session in zip((14, 7), run.sessions.order_by("start"), strict=True):
-        start = timezone.now() - timedelta(days=offset)
-        session.start, session.end = start, start + timedelta(hours=2)
+        session.start = session_start(-offset)
+        session.end = session.start + SESSION_LENGTH
         session.save()
 
     # 4. The trainer takes attendance on a phone, one tap per person.
@@ -231,9 +238,9 @@ def test_editor_publishes_offer_and_manager_schedules_run(desktop, offer):
     page.locator("#id_capacity").fill("10")
     page.locator("#id_room").select_option(str(room.pk))
     page.get_by_label("Tina Trainer").check()
-    start = timezone.localtime(timezone.now() + timedelta(days=10)).replace(hour=18, minute=0)
+    start = session_start(10)
     page.locator("#id_sessions-0-start").fill(start.strftime("%Y-%m-%d %H:%M"))
-    page.locator("#id_sessions-0-end").fill((start + timedelta(hours=2)).strftime("%Y-%m-%d %H:%M"))
+    page.locator("#id_sessions-0-end").fill((start + SESSION_LENGTH).strftime("%Y-%m-%d %H:%M"))
     page.get_by_role("button", name=re.compile("^(Erstellen|Create)$")).click()
     page.get_by_role("heading", name="Kurstermine").wait_for()
     new_run = CourseRun.objects.get(course=course)

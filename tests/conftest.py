@@ -40,7 +40,8 @@ def _celery_inline(request):
 def clock():
     """Stops the clock at CLOCK_START for a test that needs to know "now".
 
-    The test moves it on with `clock.shift(timedelta(...))` or `clock.move_to(datetime(...))`.
+    The test moves it on with `clock.shift(timedelta(...))` or `clock.move_to(datetime(...))`. Name it
+    before fixtures that create runs or enrolments, so that their times count from the stopped clock.
     """
     with time_machine.travel(CLOCK_START, tick=False) as traveller:
         yield traveller

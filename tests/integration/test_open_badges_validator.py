@@ -21,6 +21,9 @@ VALIDATOR_PYTHON = ROOT / ".venv-openbadges" / "bin" / "python"
 HERE = Path(__file__).resolve().parent / "openbadges"
 
 pytestmark = [
+    # The validator runs in its own process on the real clock;
+    # a badge issued on a moved clock would lie in the future there.
+    pytest.mark.real_clock,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(not VALIDATOR_PYTHON.exists(), reason="needs `make badge-validator`"),
 ]

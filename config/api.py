@@ -3,6 +3,7 @@
 import functools
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.urls import path
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.exceptions import DomainError
+from accounts.exceptions import DomainError, NotFound
 
 
 class Pagination(PageNumberPagination):
@@ -24,6 +25,9 @@ def exception_handler(exc, context):
 
     A model's own validation (`full_clean` inside a service) answers 400 with the messages per field.
     """
+    if isinstance(exc, Http404):
+        # Django's message names the model ("No CourseRun matches ..."), in English: say it for people.
+        exc = NotFound()
     if isinstance(exc, DomainError):
         return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

@@ -106,3 +106,11 @@ def test_past_run_detail_is_still_reachable(api):
 
 def test_unknown_run_is_404(api):
     assert api.get("/api/v1/runs/999999/").status_code == 404
+
+
+def test_unknown_run_answers_not_found_in_the_persons_language(api):
+    response = api.get("/api/v1/runs/999999/", HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Nicht gefunden.", "code": "not_found"}
+    english = api.get("/api/v1/runs/999999/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"] == "Not found."

@@ -31,7 +31,7 @@ from .selectors import labs_managed_by
 from .services import lab_role_change, lab_role_grant, lab_role_revoke
 
 
-def _managed_labs_for_request(request):
+def managed_labs_for_request(request):
     return labs_managed_by(user=request.user) if request else LabPage.objects.none()
 
 
@@ -158,7 +158,7 @@ class RoomDeleteView(LabScopedViewSet.DeleteView):
 
 
 class RoomFilterSet(WagtailFilterSet):
-    lab = ModelChoiceFilter(label=gettext_lazy("Labor"), queryset=_managed_labs_for_request)
+    lab = ModelChoiceFilter(label=gettext_lazy("Labor"), queryset=managed_labs_for_request)
 
     class Meta:
         model = Room
@@ -226,7 +226,7 @@ class LabRoleForm(LabChoiceFormMixin, WagtailAdminModelForm):
 
 
 class LabRoleFilterSet(WagtailFilterSet):
-    lab = ModelChoiceFilter(label=gettext_lazy("Labor"), queryset=_managed_labs_for_request)
+    lab = ModelChoiceFilter(label=gettext_lazy("Labor"), queryset=managed_labs_for_request)
     role = ChoiceFilter(label=gettext_lazy("Rolle"), choices=LabRole.Role.choices)
 
     class Meta:

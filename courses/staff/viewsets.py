@@ -22,9 +22,9 @@ from courses import services
 from courses.models import CourseRun
 from courses.services import SessionChange
 from courses.staff.selectors import courses_managed_by, runs_managed_by, trainer_candidates
-from labs.models import LabPage, Room
+from labs.models import Room
 from labs.selectors import labs_managed_by
-from labs.wagtail_hooks import LabScopedViewSet, SavedByServiceMixin
+from labs.wagtail_hooks import LabScopedViewSet, SavedByServiceMixin, managed_labs_for_request
 
 
 class CourseRunForm(WagtailAdminModelForm):
@@ -117,7 +117,7 @@ class CourseRunEditView(SavedByServiceMixin, LabScopedViewSet.EditView):
 class CourseRunFilterSet(WagtailFilterSet):
     lab = ModelChoiceFilter(
         label=gettext_lazy("Labor"),
-        queryset=lambda request: labs_managed_by(user=request.user) if request else LabPage.objects.none(),
+        queryset=managed_labs_for_request,
     )
     status = ChoiceFilter(label=gettext_lazy("Stand"), choices=CourseRun.Status.choices)
 

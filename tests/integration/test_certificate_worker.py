@@ -9,20 +9,17 @@ import io
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from pypdf import PdfReader
 
 from certificates.models import Certificate
 from courses.services import run_close
 from tests.factories import AttendanceFactory, CourseRunFactory, EnrolmentFactory, UserFactory
+from tests.integration.conftest import CELERY, worker_database_url
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -36,17 +33,6 @@ pytestmark = [
 ]
 
 WAIT_SECONDS = 60
-CELERY = Path(sys.executable).with_name("celery")
-
-
-def _test_database_url() -> str:
-    """The URL of the database pytest-django created, so the worker sees the committed test data."""
-    db = connection.settings_dict
-    user = quote(db.get("USER") or "", safe="")
-    password = quote(db.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{credentials}{db.get('HOST') or '127.0.0.1'}{port}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -57,7 +43,7 @@ def worker(transactional_db, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "CELERY_BROKER_URL": BROKER_URL,
         "PRIVATE_STORAGE_ROOT": str(private),
         "EMAIL_URL": "consolemail://",

@@ -58,9 +58,11 @@ def lab_role_change(
         raise NotFound(_("Diese Rolle gibt es nicht mehr."))
     _check_manages(by, stored.lab)
     _check_manages(by, lab)
-    if (lab.pk, user.pk, role) != (stored.lab_id, stored.user_id, LabRole.Role.MANAGER):
-        _check_not_own_last_manager_role(by, stored)
     with transaction.atomic(durable=True):
+        _lock_managers(stored.lab_id)
+        _check_manages(by, stored.lab)  # again: the person may have lost the role while waiting
+        if (lab.pk, user.pk, role) != (stored.lab_id, stored.user_id, LabRole.Role.MANAGER):
+            _check_not_own_last_manager_role(by, stored)
         lab_role.lab, lab_role.user, lab_role.role = lab, user, role
         try:
             with transaction.atomic():
@@ -80,8 +82,10 @@ def lab_role_revoke(*, lab_role: LabRole, by: User | None = None) -> None:
     at a lab that has no other manager. `by=None` means the system acts.
     """
     _check_manages(by, lab_role.lab)
-    _check_not_own_last_manager_role(by, lab_role)
     with transaction.atomic(durable=True):
+        _lock_managers(lab_role.lab_id)
+        _check_manages(by, lab_role.lab)  # again: the person may have lost the role while waiting
+        _check_not_own_last_manager_role(by, lab_role)
         log(instance=lab_role, action="wagtail.delete", user=by, deleted=True)
         lab_role.delete()
         _leave_lab_group(lab_role)
@@ -100,6 +104,12 @@ def _check_manages(by: User | None, lab: LabPage) -> None:
         return
     if not user_is_lab_manager(user=by, lab_id=lab.pk):
         raise NotAllowed(_("Rollen vergeben und entfernen können Sie nur in Laboren, die Sie leiten."))
+
+
+def _lock_managers(lab_id: int) -> None:
+    """Lock the lab's manager roles, so that two managers removing each other at once are served in turn
+    and the second sees that the lab would be left without one."""
+    list(LabRole.objects.select_for_update().filter(lab_id=lab_id, role=LabRole.Role.MANAGER).values("pk"))
 
 
 def _check_not_own_last_manager_role(by: User | None, lab_role: LabRole) -> None:

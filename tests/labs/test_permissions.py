@@ -3,11 +3,13 @@ editors edit that lab's pages and no other lab's."""
 
 import importlib
 import re
+import threading
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.db import connection, connections
 from django.urls import reverse
 from wagtail.models import GroupPagePermission, ModelLogEntry, Page
 
@@ -17,7 +19,15 @@ from labs.exceptions import LastOwnManagerRole, NotAllowed, RoleAlreadyGiven, Un
 from labs.models import LabGroup, LabPage, LabRole
 from labs.permissions import register_manager_permissions, role_permissions
 from labs.services import lab_role_change, lab_role_grant, lab_role_revoke
-from tests.factories import LabRoleFactory, UserFactory, home_page, lab_index_page, make_course, make_manager
+from tests.factories import (
+    LabRoleFactory,
+    UserFactory,
+    home_page,
+    lab_index_page,
+    make_course,
+    make_lab,
+    make_manager,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -455,3 +465,34 @@ def test_migration_leaves_the_groups_the_services_made(lab):
 
     assert list(manager.groups.all()) == [group]
     assert LabGroup.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_managers_removing_each_other_at_once_leave_the_lab_one_manager():
+    lab = make_lab("Regionallabor Emmerthal", municipality="emmerthal")
+    first, second = make_manager(lab), make_manager(lab)
+    roles = {
+        user.pk: LabRole.objects.get(lab=lab, user=user, role=LabRole.Role.MANAGER)
+        for user in (first, second)
+    }
+    barrier = threading.Barrier(2)
+
+    def remove(by, other):
+        try:
+            barrier.wait(10)
+            lab_role_revoke(lab_role=roles[other.pk], by=by)
+        except Exception:  # noqa: BLE001, S110 - one of the two is refused; the outcome is checked below
+            pass
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=remove, args=(first, second)),
+        threading.Thread(target=remove, args=(second, first)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert LabRole.objects.filter(lab=lab, role=LabRole.Role.MANAGER).count() == 1

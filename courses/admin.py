@@ -1,9 +1,13 @@
-"""Django admin for superusers: every operated record of the courses app. Lab managers schedule runs
-in the Wagtail admin (/cms/kurstermine/), limited to their labs."""
+"""Django admin for superusers: every operated record of the courses app, to look at.
+
+Runs, sessions, enrolments, attendance and badges change only through `courses.services` (seats are
+counted under the run's lock, a freed seat goes to the waiting list, a closed run stays closed), so the
+Django admin shows them without letting anyone edit the rows: runs are scheduled under /cms/kurstermine/,
+enrolments and attendance on the site and through the API."""
 
 from django.contrib import admin
 
-from labs.admin import SuperuserOnlyAdmin
+from labs.admin import SuperuserOnlyAdmin, SuperuserViewOnlyAdmin
 
 from .models import (
     Attendance,
@@ -27,9 +31,18 @@ class SessionInline(admin.TabularInline):
     model = Session
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(CourseRun)
-class CourseRunAdmin(SuperuserOnlyAdmin):
+class CourseRunAdmin(SuperuserViewOnlyAdmin):
     list_display = ("__str__", "lab", "capacity", "status", "created_at")
     list_filter = ("status", "lab")
     search_fields = ("title", "course__title")
@@ -41,7 +54,7 @@ class CourseRunAdmin(SuperuserOnlyAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(SuperuserOnlyAdmin):
+class EnrolmentAdmin(SuperuserViewOnlyAdmin):
     list_display = ("user", "run", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("user__email", "user__full_name", "run__course__title")
@@ -52,7 +65,7 @@ class EnrolmentAdmin(SuperuserOnlyAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SuperuserOnlyAdmin):
+class AttendanceAdmin(SuperuserViewOnlyAdmin):
     list_display = ("enrolment", "session", "status", "recorded_at")
     list_filter = ("status",)
     list_select_related = ("enrolment__user", "enrolment__run__course", "session__run__course")
@@ -67,7 +80,7 @@ class BadgeClassAdmin(SuperuserOnlyAdmin):
 
 
 @admin.register(BadgeAssertion)
-class BadgeAssertionAdmin(SuperuserOnlyAdmin):
+class BadgeAssertionAdmin(SuperuserViewOnlyAdmin):
     list_display = ("badge_class", "enrolment", "issued_on", "revoked")
     list_filter = ("revoked",)
     list_select_related = ("badge_class", "enrolment__user", "enrolment__run__course")

@@ -39,10 +39,9 @@ class RoomAdmin(SuperuserOnlyAdmin):
     list_select_related = ("lab",)
 
 
-@admin.register(LabRole)
-class LabRoleAdmin(SuperuserOnlyAdmin):
-    """Only to look at: roles are given and removed under /cms/rollen/, through the services that keep
-    each person's lab groups in step with their roles."""
+class SuperuserViewOnlyAdmin(SuperuserOnlyAdmin):
+    """Only to look at, for superusers: records whose rules live in services are changed through them
+    (the site, /cms/ and the API), never by editing rows here."""
 
     def has_add_permission(self, request):
         return False
@@ -52,6 +51,12 @@ class LabRoleAdmin(SuperuserOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LabRole)
+class LabRoleAdmin(SuperuserViewOnlyAdmin):
+    """Roles are given and removed under /cms/rollen/, through the services that keep each person's lab
+    groups in step with their roles."""
 
     list_display = ("user", "lab", "role")
     list_filter = ("role", "lab")

@@ -264,3 +264,23 @@ def test_closing_is_refused_for_a_run_closed_a_moment_ago(lab):
     with pytest.raises(RunAlreadyClosed):
         run_close(run=run, by=manager)
     assert CourseRun.objects.get(pk=run.pk).status == CourseRun.Status.CLOSED
+
+
+# The Django admin shows the records but cannot change them past the services
+
+
+def test_django_admin_shows_runs_and_enrolments_to_superusers_but_cannot_change_them(client):
+    run = CourseRunFactory(capacity=8)
+    enrolment = EnrolmentFactory(run=run)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    change_run = reverse("admin:courses_courserun_change", args=[run.pk])
+    change_enrolment = reverse("admin:courses_enrolment_change", args=[enrolment.pk])
+    assert client.get(change_run).status_code == 200
+    assert client.get(reverse("admin:courses_enrolment_changelist")).status_code == 200
+    client.post(change_run, {"capacity": 20, "course": run.course_id})
+    client.post(change_enrolment, {"status": Enrolment.Status.CANCELLED})
+    assert client.get(reverse("admin:courses_enrolment_add")).status_code == 403
+    run.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert run.capacity == 8
+    assert enrolment.status == Enrolment.Status.CONFIRMED

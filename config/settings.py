@@ -149,6 +149,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that hangs fails the delivery within this many seconds; the outbox retries it later.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Regionallabore <kurse@regionallabore.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -181,6 +181,9 @@ OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 # Fresh items are left to the delivery queued with them; a claimed item is its worker's until the lease ends.
 OUTBOX_GRACE_SECONDS = env.float("OUTBOX_GRACE_SECONDS", default=60)
 OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=300)
+# An item that failed this many times is no longer queued by the sweep (a mail that crashes its worker
+# every time); it stays owed and counted in the admin, for a person to look at.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS},
     "certificates-sweep": {"task": "certificates.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS},

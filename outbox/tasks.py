@@ -37,7 +37,11 @@ def deliver(self, item_id: int) -> str:
 @shared_task
 def sweep() -> int:
     """Queue every owed item that nobody holds; returns how many were queued."""
-    due = outbox_due_ids(now=timezone.now(), grace=timedelta(seconds=settings.OUTBOX_GRACE_SECONDS))
+    due = outbox_due_ids(
+        now=timezone.now(),
+        grace=timedelta(seconds=settings.OUTBOX_GRACE_SECONDS),
+        max_attempts=settings.OUTBOX_MAX_ATTEMPTS,
+    )
     return sum(enqueue(deliver, item_id, expires=sweep_expiry()) for item_id in due)
 
 

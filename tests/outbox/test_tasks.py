@@ -7,6 +7,7 @@ from django.utils import timezone
 from courses.notifications import ENROLMENT_CONFIRMATION
 from outbox import tasks
 from outbox.models import OutboxItem
+from outbox.selectors import outbox_owed_count
 from outbox.services import outbox_add
 from outbox.tasks import DeliveryFailed, deliver, sweep
 from tests.factories import CourseRunFactory, EnrolmentFactory
@@ -43,6 +44,17 @@ def test_sweep_queues_only_owed_items_that_nobody_holds(queued, settings):
 
     assert sweep() == 2
     assert queued == [("outbox.tasks.deliver", owed.pk), ("outbox.tasks.deliver", expired_claim.pk)]
+
+
+def test_sweep_leaves_an_item_that_failed_too_often_for_a_person(queued, settings):
+    settings.OUTBOX_GRACE_SECONDS = 60
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    _item(age=timedelta(minutes=5), attempts=3)
+    retried = _item(age=timedelta(minutes=5), attempts=2)
+
+    assert sweep() == 1
+    assert queued == [("outbox.tasks.deliver", retried.pk)]
+    assert outbox_owed_count() == 2
 
 
 def test_sweep_delivers_what_the_broker_lost(mailoutbox, settings):

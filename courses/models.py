@@ -143,6 +143,9 @@ class CoursePage(Page):
         return self.get_parent().specific
 
 
+MAX_RUN_CAPACITY = 500
+
+
 class CourseRun(ClusterableModel):
     """One scheduled instance of a course offer, with its sessions, seats and trainers."""
 
@@ -160,7 +163,10 @@ class CourseRun(ClusterableModel):
     title = models.CharField(
         _("Zusatz zum Titel"), max_length=150, blank=True, help_text=_("Zum Beispiel „Abendkurs“.")
     )
-    capacity = models.PositiveSmallIntegerField(_("Plätze"), validators=[MinValueValidator(1)])
+    # A course date meets in one room or hall: a few hundred seats at the most, on every database.
+    capacity = models.PositiveSmallIntegerField(
+        _("Plätze"), validators=[MinValueValidator(1), MaxValueValidator(MAX_RUN_CAPACITY)]
+    )
     room = models.ForeignKey(
         Room, on_delete=models.PROTECT, null=True, blank=True, related_name="runs", verbose_name=_("Raum")
     )

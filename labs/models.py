@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -107,7 +108,9 @@ class Room(models.Model):
 
     lab = models.ForeignKey(LabPage, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("Labor"))
     name = models.CharField(_("Name"), max_length=100)
-    capacity = models.PositiveSmallIntegerField(_("Plätze"))
+    capacity = models.PositiveSmallIntegerField(
+        _("Plätze"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
     step_free = models.BooleanField(_("stufenlos erreichbar"), default=True)
     equipment = models.TextField(_("Ausstattung"), blank=True)
 

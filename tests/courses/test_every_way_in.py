@@ -284,3 +284,23 @@ def test_django_admin_shows_runs_and_enrolments_to_superusers_but_cannot_change_
     enrolment.refresh_from_db()
     assert run.capacity == 8
     assert enrolment.status == Enrolment.Status.CONFIRMED
+
+
+# Numbers out of range are refused on every database
+
+
+def test_a_huge_capacity_is_refused_in_the_admin_and_the_api(client, lab, manager):
+    course = make_course(lab=lab)
+    client.force_login(manager)
+    data = run_form_data(course, sessions=two_evenings(), capacity=99999999999)
+    response = client.post(reverse("kurstermine:add"), data)
+    assert response.status_code == 200
+    assert not CourseRun.objects.filter(course=course).exists()
+    run = CourseRunFactory(course=course, capacity=8)
+    api = APIClient()
+    api.force_authenticate(manager)
+    response = api.patch(f"/api/v1/runs/{run.pk}/", {"capacity": 70000}, format="json")
+    assert response.status_code == 400
+    assert "capacity" in response.json()
+    run.refresh_from_db()
+    assert run.capacity == 8

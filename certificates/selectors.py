@@ -3,11 +3,10 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from courses.models import BadgeAssertion, Enrolment
+from outbox.selectors import SWEEP_BATCH
 
 from .codes import normalise_code
 from .models import Certificate
-
-SWEEP_BATCH = 500
 
 
 def certificates_for_user(*, user) -> QuerySet[Certificate]:

@@ -14,8 +14,8 @@ from accounts.forms import SignupForm
 from courses.badges.selectors import badge_assertions_for_user
 from courses.models import CourseRun, Enrolment
 from courses.participant.selectors import enrolment_list_for_user, enrolments_upcoming_and_past
-from courses.selectors import enrolment_cancel_refusal, run_list
-from courses.services import enrolment_cancel, enrolment_closed_reason, enrolment_create
+from courses.selectors import enrolment_cancel_refusal, enrolment_closed_reason, run_list
+from courses.services import enrolment_cancel, enrolment_create
 
 TOO_MANY = gettext_lazy(
     "Zu viele Anmeldungen in kurzer Zeit. Bitte versuchen Sie es in einer Stunde noch einmal."

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -40,6 +41,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
     date_joined = models.DateTimeField(_("registriert am"), default=timezone.now)
+    # Mails and documents are written in this language.
+    language = models.CharField(_("Sprache"), max_length=10, choices=settings.LANGUAGES, default="de")
 
     objects = UserManager()
 

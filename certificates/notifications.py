@@ -11,7 +11,7 @@ from .models import Certificate
 CERTIFICATE_READY = "certificate_ready"
 
 
-def send_certificate_ready(certificate_id: int) -> None:
+def send_certificate_ready(certificate_id: int, key: str = "") -> None:
     """Tell the participant that the certificate can be downloaded; nothing for a revoked one."""
     certificate = Certificate.objects.select_related("enrolment__user").filter(pk=certificate_id).first()
     if certificate is None or not certificate.is_valid or not certificate.pdf:

@@ -187,6 +187,11 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS},
     "certificates-sweep": {"task": "certificates.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS},
+    # Offers run out to the minute that matters to the next person waiting.
+    "courses-expire-offers": {"task": "courses.tasks.expire_offers", "schedule": 5 * 60},
+    "courses-remind-sessions": {"task": "courses.tasks.remind_sessions", "schedule": 15 * 60},
+    "courses-remind-unnamed-seats": {"task": "courses.tasks.remind_unnamed_seats", "schedule": 60 * 60},
+    "courses-release-unnamed-seats": {"task": "courses.tasks.release_unnamed_seats", "schedule": 15 * 60},
 }
 
 WAGTAIL_SITE_NAME = "Regionallabore"

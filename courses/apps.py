@@ -24,5 +24,5 @@ class CoursesConfig(AppConfig):
             "courses.view_competence",
         )
         # Mails that must not be lost are recorded in the outbox with their cause and delivered by these.
-        register(notifications.ENROLMENT_CONFIRMATION, notifications.send_enrolment_confirmation)
-        register(notifications.WAITLIST_PROMOTION, notifications.send_waitlist_promotion)
+        for kind, handler in notifications.HANDLERS.items():
+            register(kind, handler)

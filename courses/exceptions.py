@@ -5,6 +5,7 @@ from accounts.exceptions import Conflict, DomainError, NotAllowed, NotFound
 __all__ = [
     "AlreadyEnrolled",
     "AttendanceInvalid",
+    "Conflict",
     "DomainError",
     "EnrolmentClosed",
     "NotAllowed",

@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django import forms
@@ -6,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -77,6 +79,10 @@ class Level(models.IntegerChoices):
     L8 = 8, _("Hochspezialisiert (Stufe 8)")
 
 
+# Four weeks: a longer deadline would close cancelling before most people have planned their month.
+MAX_CANCELLATION_HOURS = 24 * 28
+
+
 class CoursePage(Page):
     """A course offer of a lab. Its scheduled runs are plain models, never page inlines."""
 
@@ -99,6 +105,15 @@ class CoursePage(Page):
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Wer mindestens so viele Termine besucht, schließt den Kurs ab."),
+    )
+    cancellation_hours = models.PositiveSmallIntegerField(
+        _("Absagefrist in Stunden"),
+        default=48,
+        validators=[MaxValueValidator(MAX_CANCELLATION_HOURS)],
+        help_text=_(
+            "Bis so viele Stunden vor dem ersten Termin können Teilnehmende ihren Platz selbst absagen. "
+            "0: bis zum Beginn."
+        ),
     )
 
     parent_page_types = ["labs.LabPage"]
@@ -127,6 +142,7 @@ class CoursePage(Page):
         FieldPanel("prerequisites"),
         FieldPanel("bring_along"),
         FieldRowPanel([FieldPanel("price"), FieldPanel("attendance_rule_percent")]),
+        FieldPanel("cancellation_hours"),
     ]
 
     class Meta:
@@ -144,6 +160,16 @@ class CoursePage(Page):
 
 
 MAX_RUN_CAPACITY = 500
+
+
+MAX_OFFER_HOURS = 24 * 7
+
+
+class SeatRelease(models.TextChoices):
+    """How a freed seat reaches the waiting list."""
+
+    AT_ONCE = "at_once", _("sofort an die erste Person auf der Warteliste")
+    OFFER = "offer", _("als Angebot, das nach einer Frist weitergeht")
 
 
 class CourseRun(ClusterableModel):
@@ -183,10 +209,35 @@ class CourseRun(ClusterableModel):
     enrolment_closes_at = models.DateTimeField(
         _("Anmeldeschluss"), null=True, blank=True, help_text=_("Leer: bis zum Beginn des ersten Termins.")
     )
+    seat_release = models.CharField(
+        _("Frei gewordene Plätze"),
+        max_length=10,
+        choices=SeatRelease.choices,
+        default=SeatRelease.AT_ONCE,
+    )
+    offer_hours = models.PositiveSmallIntegerField(
+        _("Angebot gilt (Stunden)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OFFER_HOURS)],
+        help_text=_("Nur bei „als Angebot“: so lange kann die Person den Platz annehmen."),
+    )
+    unnamed_release_hours = models.PositiveSmallIntegerField(
+        _("Unbenannte Plätze freigeben (Stunden vorher)"),
+        default=48,
+        validators=[MaxValueValidator(MAX_CANCELLATION_HOURS)],
+        help_text=_(
+            "Plätze, die eine Organisation gebucht, aber bis dahin keiner Person gegeben hat, "
+            "gehen so viele Stunden vor Beginn an die Warteliste."
+        ),
+    )
     status = models.CharField(
         _("Stand"), max_length=20, choices=Status.choices, default=Status.SCHEDULED, editable=False
     )
     closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True, editable=False)
+    cancellation_message = models.TextField(_("Nachricht zur Absage"), blank=True, editable=False)
+    # Grows with every change of time or place; each version is announced once to the people enrolled.
+    schedule_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     panels = [
@@ -196,6 +247,13 @@ class CourseRun(ClusterableModel):
         FieldPanel("room"),
         FieldRowPanel([FieldPanel("venue_name"), FieldPanel("venue_address")], heading=_("Anderer Ort")),
         FieldPanel("trainers"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("seat_release"), FieldPanel("offer_hours")]),
+                FieldPanel("unnamed_release_hours"),
+            ],
+            heading=_("Warteliste und Gruppenbuchungen"),
+        ),
         InlinePanel("sessions", heading=_("Termine"), label=_("Termin"), min_num=1),
     ]
 
@@ -250,6 +308,8 @@ class Session(models.Model):
         blank=True,
         help_text=_("Nur wenn dieses Treffen woanders ist."),
     )
+    # iCalendar SEQUENCE: grows with each change of time or place, so subscribed calendars update the event.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     panels = [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("location")]
 
@@ -274,33 +334,118 @@ class Session(models.Model):
         return self.location or self.run.location
 
 
+class Booking(models.Model):
+    """Seats an organisation booked on a run; its contacts name the members who take them."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("gebucht")
+        CANCELLED = "cancelled", _("storniert")
+
+    run = models.ForeignKey(
+        CourseRun, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("Kurstermin")
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("Organisation"),
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("gebucht von")
+    )
+    seats_requested = models.PositiveSmallIntegerField(
+        _("gewünschte Plätze"), validators=[MinValueValidator(1), MaxValueValidator(MAX_RUN_CAPACITY)]
+    )
+    status = models.CharField(_("Stand"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("gebucht am"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("storniert am"), null=True, blank=True)
+    unnamed_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Gruppenbuchung")
+        verbose_name_plural = _("Gruppenbuchungen")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.run}"
+
+
 class Enrolment(models.Model):
-    """A person's place in a run: a seat, or a place on the waiting list."""
+    """A place in a run: a person's seat, a seat an organisation holds, or a place on the waiting list.
+
+    Seats of a booking start without a person (`reserved`); a contact names a member (`invited`), who
+    accepts and becomes `confirmed`.
+    """
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("bestätigt")
         WAITLISTED = "waitlisted", _("Warteliste")
+        OFFERED = "offered", _("Platz angeboten")
+        RESERVED = "reserved", _("für die Organisation reserviert")
+        INVITED = "invited", _("eingeladen")
         CANCELLED = "cancelled", _("abgemeldet")
         COMPLETED = "completed", _("abgeschlossen")
         NOT_COMPLETED = "not_completed", _("nicht abgeschlossen")
 
-    ACTIVE = (Status.CONFIRMED, Status.WAITLISTED)
+    class Cause(models.TextChoices):
+        """Why a place ended before the run did."""
+
+        SELF = "self", _("selbst abgesagt")
+        REMOVED = "removed", _("vom Labor entfernt")
+        RUN_CANCELLED = "run_cancelled", _("Kurs abgesagt")
+        OFFER_EXPIRED = "offer_expired", _("Angebot abgelaufen")
+        OFFER_DECLINED = "offer_declined", _("Angebot abgelehnt")
+        BOOKING_CANCELLED = "booking_cancelled", _("Gruppenbuchung storniert")
+        MEMBER_CHANGED = "member_changed", _("von der Organisation getauscht")
+        UNNAMED_RELEASED = "unnamed_released", _("unbenannter Platz freigegeben")
+        RUN_CLOSED = "run_closed", _("Kurs abgeschlossen")
+
+    # Can still be given back.
+    ACTIVE = (Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED, Status.RESERVED, Status.INVITED)
+    # Counted against the run's capacity.
+    SEAT_HOLDING = (
+        Status.CONFIRMED,
+        Status.OFFERED,
+        Status.RESERVED,
+        Status.INVITED,
+        Status.COMPLETED,
+        Status.NOT_COMPLETED,
+    )
+    # A person who takes part: on the attendance sheet, in the run's list of participants.
+    ATTENDING = (Status.CONFIRMED, Status.COMPLETED, Status.NOT_COMPLETED)
 
     run = models.ForeignKey(
         CourseRun, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("Kurstermin")
     )
+    # Empty while a booked seat is unnamed or its member has not accepted yet.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="enrolments",
         verbose_name=_("Person"),
     )
+    booking = models.ForeignKey(
+        Booking,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("Gruppenbuchung"),
+    )
+    # The member as the contact named them.
+    member_name = models.CharField(_("Name"), max_length=150, blank=True)
+    member_email = models.EmailField(_("E-Mail-Adresse"), blank=True)
     status = models.CharField(_("Stand"), max_length=20, choices=Status.choices)
     created_at = models.DateTimeField(_("angemeldet am"), auto_now_add=True)
-    # Order on the waiting list: when the person joined it.
+    # Order on the waiting list: when the person joined it (ties by id).
     waitlisted_at = models.DateTimeField(_("auf der Warteliste seit"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("Angebot gilt bis"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("abgemeldet am"), null=True, blank=True)
+    cancel_cause = models.CharField(_("Grund"), max_length=20, choices=Cause.choices, blank=True)
+    cancel_reason = models.TextField(_("Begründung"), blank=True)
     completed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
 
     class Meta:
@@ -312,12 +457,38 @@ class Enrolment(models.Model):
                 fields=["run", "user"],
                 condition=~Q(status="cancelled"),
                 name="enrolment_one_per_person_and_run",
-            )
+            ),
+            models.UniqueConstraint(
+                "run",
+                Lower("member_email"),
+                condition=~Q(status="cancelled") & ~Q(member_email=""),
+                name="enrolment_one_per_member_email_and_run",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(booking__isnull=False),
+                name="enrolment_has_person_or_booking",
+            ),
         ]
-        indexes = [models.Index(fields=["run", "status", "waitlisted_at"])]
+        indexes = [
+            models.Index(fields=["run", "status", "waitlisted_at"]),
+            models.Index(
+                fields=["offer_expires_at"], condition=Q(status="offered"), name="enrolment_open_offers_idx"
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.user} – {self.run} ({self.get_status_display()})"
+        return f"{self.holder_name} – {self.run} ({self.get_status_display()})"
+
+    @property
+    def holder_name(self) -> str:
+        """Who holds the place: the person, the named member, or the organisation for an unnamed seat."""
+        if self.user_id:
+            return str(self.user)
+        if self.member_name:
+            return self.member_name
+        if self.booking_id:
+            return str(self.booking.organisation)
+        return ""
 
 
 class Attendance(models.Model):
@@ -386,3 +557,28 @@ class BadgeAssertion(models.Model):
 
     def __str__(self):
         return f"{self.badge_class} – {self.enrolment.user}"
+
+
+def _calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar address. Whoever knows the token reads their sessions, so the person
+    can renew it; the old address then answers 404."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("Person"),
+    )
+    token = models.CharField(max_length=64, unique=True, default=_calendar_token, editable=False)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Persönlicher Kalender")
+        verbose_name_plural = _("Persönliche Kalender")
+
+    def __str__(self):
+        return str(self.user)

@@ -1,6 +1,8 @@
 """Rules every audience shares: seats, enrolment windows, waiting-list positions, who teaches and
 attendance outcomes. The services read them under the run's lock; the views and the API show them."""
 
+from datetime import timedelta
+
 from django.db.models import (
     Count,
     IntegerField,
@@ -12,22 +14,25 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from labs.selectors import user_is_lab_manager
 
 from .models import Attendance, CourseRun, Enrolment, Session
 
-SEAT_TAKING = (Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED, Enrolment.Status.NOT_COMPLETED)
+# Counted against capacity: seats of people, offered seats and the seats organisations hold.
+SEAT_TAKING = Enrolment.SEAT_HOLDING
 
 
 def waitlist_position_expression():
-    """1-based position of a waitlisted enrolment on its run's waiting list."""
+    """1-based position of a waitlisted enrolment on its run's waiting list (ties by id, so positions
+    never repeat when several seats of a booking join at once)."""
     ahead = (
-        Enrolment.objects.filter(
-            run=OuterRef("run"),
-            status=Enrolment.Status.WAITLISTED,
-            waitlisted_at__lte=OuterRef("waitlisted_at"),
+        Enrolment.objects.filter(run=OuterRef("run"), status=Enrolment.Status.WAITLISTED)
+        .filter(
+            Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+            | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lte=OuterRef("pk"))
         )
         .order_by()
         .values("run")
@@ -53,21 +58,18 @@ def with_seat_counts(queryset: QuerySet[CourseRun]) -> QuerySet[CourseRun]:
     ).annotate(seats_left=Greatest(Value(0), Coalesce("capacity", 0) - Coalesce("seats_taken", 0)))
 
 
-def enrolment_closed_reason(*, run: CourseRun, now=None) -> str | None:
-    """Why nobody can enrol in the run now, or None when enrolment is open."""
+def enrolment_closed_reason(*, run: CourseRun, now=None, ignore_deadline: bool = False) -> str | None:
+    """Why nobody can enrol in the run now, or None when enrolment is open. The lab itself
+    (`ignore_deadline`) may enrol people after the enrolment deadline, until the course begins."""
     now = now or timezone.now()
     if run.status == CourseRun.Status.CANCELLED:
         return _("Dieser Kurs wurde abgesagt.")
     if run.status == CourseRun.Status.CLOSED:
         return _("Dieser Kurs ist bereits vorbei.")
-    # Runs from the selectors carry `first_start`; a run loaded on its own asks its sessions.
-    if hasattr(run, "first_start"):
-        first_start = run.first_start
-    else:
-        first_start = run.sessions.order_by("start").values_list("start", flat=True).first()
+    first_start = run_first_start(run)
     if first_start is None:
         return _("Für diesen Kurs stehen noch keine Termine fest.")
-    closes_at = run.enrolment_closes_at or first_start
+    closes_at = first_start if ignore_deadline else (run.enrolment_closes_at or first_start)
     if now >= closes_at:
         if now >= first_start:
             return _("Dieser Kurs hat schon begonnen.")
@@ -75,9 +77,48 @@ def enrolment_closed_reason(*, run: CourseRun, now=None) -> str | None:
     return None
 
 
-def enrolment_cancel_refusal(*, enrolment: Enrolment, run: CourseRun | None = None, now=None) -> str | None:
-    """Why the person can no longer give the place back, or None while they can: only active places
-    in a scheduled run whose last session is still ahead. Uses the run's prefetched sessions if any."""
+def run_first_start(run: CourseRun):
+    """When the run's first session begins: from the selectors' annotation, the prefetched sessions, or a
+    query."""
+    if hasattr(run, "first_start"):
+        return run.first_start
+    if "sessions" in getattr(run, "_prefetched_objects_cache", {}):
+        return min((session.start for session in run.sessions.all()), default=None)
+    return run.sessions.order_by("start").values_list("start", flat=True).first()
+
+
+def cancellation_deadline(*, run: CourseRun):
+    """Until when participants give their seat back themselves: the course's hours before the first
+    session. None while the run has no sessions."""
+    first_start = run_first_start(run)
+    if first_start is None:
+        return None
+    return first_start - timedelta(hours=run.course.cancellation_hours)
+
+
+def unnamed_release_at(*, run: CourseRun):
+    """When seats an organisation has not given to anyone go to the waiting list."""
+    first_start = run_first_start(run)
+    if first_start is None:
+        return None
+    return first_start - timedelta(hours=run.unnamed_release_hours)
+
+
+def format_moment(moment) -> str:
+    """A moment as people read it: "Dienstag, 8. Dezember 2026, 18:00 Uhr"."""
+    return date_format(timezone.localtime(moment), _("l, j. F Y, H:i \\U\\h\\r"))
+
+
+def enrolment_cancel_refusal(
+    *, enrolment: Enrolment, run: CourseRun | None = None, now=None, by_manager: bool = False
+) -> str | None:
+    """Why the place can no longer be given back, or None while it can.
+
+    Active places of a scheduled run whose last session is still ahead can be given back. A seat
+    (confirmed or held for a member) only until the course's cancellation deadline, except by the lab's
+    managers; a place on the waiting list or an open offer may be left until the course is over.
+    Uses the run's prefetched sessions if any.
+    """
     run = run or enrolment.run
     now = now or timezone.now()
     if enrolment.status not in Enrolment.ACTIVE or run.status != CourseRun.Status.SCHEDULED:
@@ -85,6 +126,14 @@ def enrolment_cancel_refusal(*, enrolment: Enrolment, run: CourseRun | None = No
     starts = [session.start for session in run.sessions.all()]
     if starts and max(starts) <= now:
         return _("Der Kurs hat schon stattgefunden.")
+    if by_manager or enrolment.status in (Enrolment.Status.WAITLISTED, Enrolment.Status.OFFERED):
+        return None
+    deadline = cancellation_deadline(run=run)
+    if deadline is not None and now >= deadline:
+        return _(
+            "Die Absagefrist ist am %(deadline)s abgelaufen. Bitte sagen Sie dem Labor Bescheid, "
+            "wenn Sie nicht kommen können."
+        ) % {"deadline": format_moment(deadline)}
     return None
 
 
@@ -111,11 +160,14 @@ def session_get(*, session_id: int) -> Session:
 def waitlist_position(*, enrolment: Enrolment) -> int | None:
     if enrolment.status != Enrolment.Status.WAITLISTED:
         return None
-    return Enrolment.objects.filter(
-        run_id=enrolment.run_id,
-        status=Enrolment.Status.WAITLISTED,
-        waitlisted_at__lte=enrolment.waitlisted_at,
-    ).count()
+    return (
+        Enrolment.objects.filter(run_id=enrolment.run_id, status=Enrolment.Status.WAITLISTED)
+        .filter(
+            Q(waitlisted_at__lt=enrolment.waitlisted_at)
+            | Q(waitlisted_at=enrolment.waitlisted_at, pk__lte=enrolment.pk)
+        )
+        .count()
+    )
 
 
 def user_can_teach(*, user, run: CourseRun) -> bool:
@@ -169,9 +221,9 @@ def run_ready_to_close(*, run: CourseRun, now=None) -> bool:
 
 
 def run_participants(*, run: CourseRun) -> QuerySet[Enrolment]:
-    """The enrolments holding a seat in the run, with their person, by name."""
+    """The people taking part in the run (their seat confirmed), by name."""
     return (
-        Enrolment.objects.filter(run=run, status__in=SEAT_TAKING)
+        Enrolment.objects.filter(run=run, status__in=Enrolment.ATTENDING)
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )

@@ -3,16 +3,18 @@ transaction (`atomic(durable=True)`): no caller can fold it into a larger one, s
 when it returns.
 
 Every service that touches seats, attendance or completion (`enrolment_create`, `enrolment_cancel`,
-`attendance_record`, `run_close`, `run_update`, the session services) locks the run row first (`_lock_run`)
+`attendance_record`, `run_close`, `run_update`, the session services) locks the run row first (`lock_run`)
 and checks the run's state only under that lock. Mails are recorded in the outbox in the same transaction.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
@@ -20,9 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from accounts.selectors import organisation_contact
 from labs.models import LabPage, LabRole, Room
 from labs.selectors import user_is_lab_manager
-from outbox.services import outbox_add
+from outbox.services import outbox_add, outbox_add_many
 
 from . import notifications
 from .badges.services import badge_award, badge_class_for_course
@@ -39,10 +42,12 @@ from .exceptions import (
 )
 from .models import (
     Attendance,
+    Booking,
     Competence,
     CoursePage,
     CourseRun,
     Enrolment,
+    SeatRelease,
     Session,
 )
 from .selectors import (
@@ -50,15 +55,48 @@ from .selectors import (
     enrolment_cancel_refusal,
     enrolment_closed_reason,
     run_ready_to_close,
+    unnamed_release_at,
     user_can_teach,
     with_attendance_outcome,
 )
 from .signals import enrolment_completed
 
 
-def _lock_run(run: CourseRun) -> CourseRun:
-    """Lock the run's row for the rest of the transaction (PostgreSQL); SQLite locks the whole database."""
+def lock_run(run: CourseRun) -> CourseRun:
+    """Lock the run's row for the rest of the transaction (PostgreSQL); SQLite locks the whole database.
+
+    Every change of seats, attendance or the run's state takes this lock first."""
     return CourseRun.objects.select_for_update().get(pk=run.pk)
+
+
+def seats_free(*, run: CourseRun) -> int:
+    """Seats nobody holds. Call with the run locked when the answer decides anything."""
+    return run.capacity - Enrolment.objects.filter(run=run, status__in=SEAT_TAKING).count()
+
+
+def _enrol(*, run: CourseRun, user: User, now) -> Enrolment:
+    """A seat if one is free, else the end of the waiting list. Call with the run locked."""
+    if Enrolment.objects.filter(run=run, user=user).exclude(status=Enrolment.Status.CANCELLED).exists():
+        raise AlreadyEnrolled()
+    if (
+        Enrolment.objects.filter(run=run, member_email__iexact=user.email)
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .exists()
+    ):
+        raise AlreadyEnrolled(_("Eine Organisation hat Sie für diesen Kurs schon eingeladen."))
+    # People waiting before this one keep their turn, also while a freed seat is on offer to one of them.
+    waiting = Enrolment.objects.filter(run=run, status=Enrolment.Status.WAITLISTED).exists()
+    if not waiting and seats_free(run=run) > 0:
+        fields = {"status": Enrolment.Status.CONFIRMED, "confirmed_at": now}
+    else:
+        fields = {"status": Enrolment.Status.WAITLISTED, "waitlisted_at": now}
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(run=run, user=user, **fields)
+    except IntegrityError as exc:
+        raise AlreadyEnrolled() from exc
+    outbox_add(kind=notifications.ENROLMENT_CONFIRMATION, object_id=enrolment.pk)
+    return enrolment
 
 
 def enrolment_create(*, run: CourseRun, user: User) -> Enrolment:
@@ -66,67 +104,285 @@ def enrolment_create(*, run: CourseRun, user: User) -> Enrolment:
     if not user.is_authenticated or not user.is_active:
         raise NotAllowed()
     with transaction.atomic(durable=True):
-        run = _lock_run(run)
+        run = lock_run(run)
         reason = enrolment_closed_reason(run=run)
         if reason:
             raise EnrolmentClosed(reason)
-        if Enrolment.objects.filter(run=run, user=user).exclude(status=Enrolment.Status.CANCELLED).exists():
-            raise AlreadyEnrolled()
-        now = timezone.now()
-        taken = Enrolment.objects.filter(run=run, status__in=SEAT_TAKING).count()
-        if taken < run.capacity:
-            fields = {"status": Enrolment.Status.CONFIRMED, "confirmed_at": now}
-        else:
-            fields = {"status": Enrolment.Status.WAITLISTED, "waitlisted_at": now}
-        try:
-            with transaction.atomic():
-                enrolment = Enrolment.objects.create(run=run, user=user, **fields)
-        except IntegrityError as exc:
-            raise AlreadyEnrolled() from exc
-        outbox_add(kind=notifications.ENROLMENT_CONFIRMATION, object_id=enrolment.pk)
-    return enrolment
+        return _enrol(run=run, user=user, now=timezone.now())
+
+
+def enrolment_create_for_person(*, run: CourseRun, by: User, full_name: str, email: str) -> Enrolment:
+    """Enrol someone who phoned the lab. Only managers of the run's lab may.
+
+    A person without an account gets one without a password; their confirmation carries a link to set
+    one. The lab may enrol after the enrolment deadline, until the course begins.
+    """
+    _require_lab_manager(user=by, lab_id=run.lab_id)
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    full_name = " ".join((full_name or "").split())
+    errors = {}
+    if not full_name:
+        errors["full_name"] = _("Bitte geben Sie den Namen an.")
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = _("Bitte geben Sie eine gültige E-Mail-Adresse an.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(durable=True):
+        run = lock_run(run)
+        reason = enrolment_closed_reason(run=run, ignore_deadline=True)
+        if reason:
+            raise EnrolmentClosed(reason)
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=None, full_name=full_name)
+        elif not user.is_active:
+            raise DomainError(_("Dieses Konto ist gesperrt."))
+        return _enrol(run=run, user=user, now=timezone.now())
 
 
 def _can_manage_enrolment(*, enrolment: Enrolment, by: User) -> bool:
     return enrolment.user_id == by.pk or user_is_lab_manager(user=by, lab_id=enrolment.run.lab_id)
 
 
+def end_place(*, enrolment: Enrolment, cause: str, now, reason: str = "") -> None:
+    """End a place (seat, offer or waiting) for the given cause. Call with the run locked."""
+    enrolment.status = Enrolment.Status.CANCELLED
+    enrolment.cancelled_at = now
+    enrolment.cancel_cause = cause
+    enrolment.cancel_reason = reason
+    enrolment.offer_expires_at = None
+    enrolment.save(
+        update_fields=["status", "cancelled_at", "cancel_cause", "cancel_reason", "offer_expires_at"]
+    )
+
+
+def return_to_booking(*, enrolment: Enrolment, run: CourseRun, now) -> bool:
+    """A member's seat given back before the booking's seats are released stays with the organisation,
+    unnamed, for the contact to name someone else. Returns whether it did."""
+    if enrolment.booking_id is None or enrolment.booking.status != Booking.Status.ACTIVE:
+        return False
+    if enrolment.status not in (Enrolment.Status.INVITED, Enrolment.Status.CONFIRMED):
+        return False
+    release_at = unnamed_release_at(run=run)
+    if release_at is not None and now >= release_at:
+        return False
+    Enrolment.objects.create(
+        run=run, booking_id=enrolment.booking_id, status=Enrolment.Status.RESERVED, confirmed_at=now
+    )
+    return True
+
+
 def enrolment_cancel(*, enrolment: Enrolment, by: User) -> Enrolment:
-    """Cancel a seat or waiting-list place; a freed seat goes to the first person waiting, who is told."""
+    """Give back a seat, a waiting-list place or an offer; the person is told.
+
+    A freed seat goes to the waiting list as the run says (at once or as an offer); a booked member's
+    seat goes back to their organisation until its unnamed seats are released.
+    """
     if not by.is_authenticated or not _can_manage_enrolment(enrolment=enrolment, by=by):
         raise NotAllowed()
     with transaction.atomic(durable=True):
-        run = _lock_run(enrolment.run)
-        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        run = lock_run(enrolment.run)
+        enrolment = (
+            Enrolment.objects.select_related("booking").select_for_update(of=("self",)).get(pk=enrolment.pk)
+        )
         refusal = enrolment_cancel_refusal(enrolment=enrolment, run=run)
         if refusal:
             raise NotCancellable(refusal)
-        freed_seat = enrolment.status == Enrolment.Status.CONFIRMED
-        enrolment.status = Enrolment.Status.CANCELLED
-        enrolment.cancelled_at = timezone.now()
-        enrolment.save(update_fields=["status", "cancelled_at"])
-        if freed_seat:
-            _promote_waiting(run=run)
+        now = timezone.now()
+        returned = return_to_booking(enrolment=enrolment, run=run, now=now)
+        end_place(enrolment=enrolment, cause=Enrolment.Cause.SELF, now=now)
+        outbox_add(kind=notifications.ENROLMENT_CANCELLED, object_id=enrolment.pk)
+        if returned:
+            outbox_add(kind=notifications.BOOKING_MEMBER_LEFT, object_id=enrolment.pk)
+        else:
+            fill_free_seats(run=run, now=now)
     return enrolment
 
 
-def _promote_waiting(*, run: CourseRun) -> list[Enrolment]:
-    """Fill free seats from the front of the waiting list. Call only with the run locked."""
-    free = run.capacity - Enrolment.objects.filter(run=run, status__in=SEAT_TAKING).count()
+def enrolment_remove(*, enrolment: Enrolment, by: User, reason: str) -> Enrolment:
+    """A lab manager takes a place away, with a reason the person is told. Any time before the end."""
+    _require_lab_manager(user=by, lab_id=enrolment.run.lab_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Bitte geben Sie einen Grund an; die Person erfährt ihn.")})
+    with transaction.atomic(durable=True):
+        run = lock_run(enrolment.run)
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        refusal = enrolment_cancel_refusal(enrolment=enrolment, run=run, by_manager=True)
+        if refusal:
+            raise NotCancellable(refusal)
+        now = timezone.now()
+        end_place(enrolment=enrolment, cause=Enrolment.Cause.REMOVED, now=now, reason=reason[:2000])
+        outbox_add(kind=notifications.ENROLMENT_CANCELLED, object_id=enrolment.pk)
+        fill_free_seats(run=run, now=now)
+    return enrolment
+
+
+def waitlist_move(*, enrolment: Enrolment, by: User, add_seat: bool = False) -> Enrolment:
+    """A lab manager gives a waiting person a seat now, out of turn: a free seat, or one more seat
+    (`add_seat`) when the run is full. Capacity is never exceeded."""
+    _require_lab_manager(user=by, lab_id=enrolment.run.lab_id)
+    with transaction.atomic(durable=True):
+        run = lock_run(enrolment.run)
+        _require_scheduled(run)
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.status not in (Enrolment.Status.WAITLISTED, Enrolment.Status.OFFERED):
+            raise DomainError(_("Diese Person steht nicht auf der Warteliste."))
+        if enrolment.status == Enrolment.Status.WAITLISTED and seats_free(run=run) <= 0:
+            if not add_seat:
+                raise DomainError(
+                    _("Der Kurs ist voll. Geben Sie einen Platz mehr frei, um diese Person aufzunehmen.")
+                )
+            run.capacity += 1
+            run.full_clean()
+            run.save(update_fields=["capacity"])
+        _give_seat(enrolment=enrolment, now=timezone.now())
+    return enrolment
+
+
+def _give_seat(*, enrolment: Enrolment, now) -> None:
+    """The waiting place (or offer) becomes a seat: the person's, or a booking's unnamed seat."""
+    enrolment.status = Enrolment.Status.RESERVED if enrolment.user_id is None else Enrolment.Status.CONFIRMED
+    enrolment.confirmed_at = now
+    enrolment.offer_expires_at = None
+    enrolment.save(update_fields=["status", "confirmed_at", "offer_expires_at"])
+    outbox_add(kind=notifications.WAITLIST_PROMOTION, object_id=enrolment.pk)
+
+
+def fill_free_seats(*, run: CourseRun, now) -> list[Enrolment]:
+    """Give free seats to the front of the waiting list, as the run says: at once, or as offers that
+    run out after `offer_hours`. Call only with the run locked."""
+    if run.status != CourseRun.Status.SCHEDULED:
+        return []
+    free = seats_free(run=run)
     if free <= 0:
         return []
-    promoted = list(
+    first = list(
         Enrolment.objects.filter(run=run, status=Enrolment.Status.WAITLISTED).order_by("waitlisted_at", "pk")[
             :free
         ]
     )
-    now = timezone.now()
-    for enrolment in promoted:
-        enrolment.status = Enrolment.Status.CONFIRMED
-        enrolment.confirmed_at = now
-        enrolment.save(update_fields=["status", "confirmed_at"])
-        outbox_add(kind=notifications.WAITLIST_PROMOTION, object_id=enrolment.pk)
-    return promoted
+    for enrolment in first:
+        if run.seat_release == SeatRelease.OFFER:
+            enrolment.status = Enrolment.Status.OFFERED
+            enrolment.offer_expires_at = now + timedelta(hours=run.offer_hours)
+            enrolment.save(update_fields=["status", "offer_expires_at"])
+            outbox_add(kind=notifications.SEAT_OFFER, object_id=enrolment.pk)
+        else:
+            _give_seat(enrolment=enrolment, now=now)
+    return first
+
+
+def _may_answer_offer(*, enrolment: Enrolment, by: User) -> bool:
+    if enrolment.user_id is not None:
+        return enrolment.user_id == by.pk
+    return enrolment.booking is not None and organisation_contact(
+        user=by, organisation_id=enrolment.booking.organisation_id
+    )
+
+
+def offer_accept(*, enrolment: Enrolment, by: User) -> Enrolment:
+    """Take the seat offered, while the offer holds."""
+    if not by.is_authenticated:
+        raise NotAllowed()
+    with transaction.atomic(durable=True):
+        run = lock_run(enrolment.run)
+        enrolment = (
+            Enrolment.objects.select_related("booking").select_for_update(of=("self",)).get(pk=enrolment.pk)
+        )
+        if not _may_answer_offer(enrolment=enrolment, by=by):
+            raise NotFound()
+        _require_scheduled(run)
+        now = timezone.now()
+        if enrolment.status != Enrolment.Status.OFFERED or enrolment.offer_expires_at <= now:
+            raise DomainError(_("Dieses Angebot gilt nicht mehr."))
+        _give_seat(enrolment=enrolment, now=now)
+    return enrolment
+
+
+def offer_decline(*, enrolment: Enrolment, by: User) -> Enrolment:
+    """Decline the seat offered; it passes on to the next person waiting."""
+    if not by.is_authenticated:
+        raise NotAllowed()
+    with transaction.atomic(durable=True):
+        run = lock_run(enrolment.run)
+        enrolment = (
+            Enrolment.objects.select_related("booking").select_for_update(of=("self",)).get(pk=enrolment.pk)
+        )
+        if not _may_answer_offer(enrolment=enrolment, by=by):
+            raise NotFound()
+        if enrolment.status != Enrolment.Status.OFFERED:
+            raise DomainError(_("Dieses Angebot gilt nicht mehr."))
+        now = timezone.now()
+        end_place(enrolment=enrolment, cause=Enrolment.Cause.OFFER_DECLINED, now=now)
+        fill_free_seats(run=run, now=now)
+    return enrolment
+
+
+def offers_expire(*, now=None) -> int:
+    """End the offers that ran out and pass their seats on (Celery beat). Returns how many ended."""
+    now = now or timezone.now()
+    run_ids = set(
+        Enrolment.objects.filter(status=Enrolment.Status.OFFERED, offer_expires_at__lte=now).values_list(
+            "run_id", flat=True
+        )
+    )
+    ended = 0
+    for run_id in sorted(run_ids):
+        with transaction.atomic(durable=True):
+            run = CourseRun.objects.select_for_update().get(pk=run_id)
+            expired = list(
+                Enrolment.objects.filter(run=run, status=Enrolment.Status.OFFERED, offer_expires_at__lte=now)
+            )
+            for enrolment in expired:
+                end_place(enrolment=enrolment, cause=Enrolment.Cause.OFFER_EXPIRED, now=now)
+                outbox_add(kind=notifications.ENROLMENT_CANCELLED, object_id=enrolment.pk)
+            fill_free_seats(run=run, now=now)
+            ended += len(expired)
+    return ended
+
+
+def run_cancel(*, run: CourseRun, by: User, message: str) -> CourseRun:
+    """A lab manager calls off a whole run: it leaves the catalogue, every place ends and everyone
+    enrolled, invited or waiting is told, with the message."""
+    _require_lab_manager(user=by, lab_id=run.lab_id)
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError(
+            {"message": _("Bitte schreiben Sie eine kurze Nachricht; alle Angemeldeten bekommen sie.")}
+        )
+    with transaction.atomic(durable=True):
+        run = lock_run(run)
+        _require_scheduled(run)
+        now = timezone.now()
+        run.status = CourseRun.Status.CANCELLED
+        run.cancelled_at = now
+        run.cancellation_message = message[:4000]
+        run.save(update_fields=["status", "cancelled_at", "cancellation_message"])
+        # Subscribed calendars replace each event by its cancelled version.
+        Session.objects.filter(run=run).update(sequence=F("sequence") + 1)
+        active = list(Enrolment.objects.filter(run=run, status__in=Enrolment.ACTIVE))
+        told = [e.pk for e in active if e.user_id or e.member_email]
+        Enrolment.objects.filter(pk__in=[e.pk for e in active]).update(
+            status=Enrolment.Status.CANCELLED,
+            cancelled_at=now,
+            cancel_cause=Enrolment.Cause.RUN_CANCELLED,
+            offer_expires_at=None,
+        )
+        outbox_add_many(kind=notifications.ENROLMENT_CANCELLED, items=[(pk, "") for pk in told])
+        Booking.objects.filter(run=run, status=Booking.Status.ACTIVE).update(
+            status=Booking.Status.CANCELLED, cancelled_at=now
+        )
+        outbox_add_many(
+            kind=notifications.BOOKING_CANCELLED,
+            items=[
+                (pk, "")
+                for pk in Booking.objects.filter(run=run, cancelled_at=now).values_list("pk", flat=True)
+            ],
+        )
+    return run
 
 
 @dataclass(frozen=True)
@@ -144,7 +400,7 @@ def attendance_record(*, session: Session, entries: Iterable[AttendanceEntry], b
         raise NotAllowed()
     entries = list(entries)
     with transaction.atomic(durable=True):
-        run = _lock_run(session.run)
+        run = lock_run(session.run)
         if run.status != CourseRun.Status.SCHEDULED:
             raise AttendanceInvalid(
                 _("Der Kurs ist abgeschlossen; die Anwesenheit lässt sich nicht mehr ändern.")
@@ -196,7 +452,7 @@ def run_close(*, run: CourseRun, by: User) -> RunCloseResult:
     if not user_can_teach(user=by, run=run):
         raise NotAllowed()
     with transaction.atomic(durable=True):
-        run = _lock_run(run)
+        run = lock_run(run)
         if run.status == CourseRun.Status.CLOSED:
             raise RunAlreadyClosed()
         if run.status == CourseRun.Status.CANCELLED:
@@ -222,8 +478,12 @@ def run_close(*, run: CourseRun, by: User) -> RunCloseResult:
             enrolment.save(update_fields=["status", "completed_at"])
         for enrolment in completed:
             badge_award(enrolment=enrolment, badge_class=badge_class)
-        Enrolment.objects.filter(run=run, status=Enrolment.Status.WAITLISTED).update(
-            status=Enrolment.Status.CANCELLED, cancelled_at=now
+        # Places nobody took up end with the run: the waiting list, open offers, unnamed or unaccepted seats.
+        Enrolment.objects.filter(run=run, status__in=Enrolment.ACTIVE).update(
+            status=Enrolment.Status.CANCELLED,
+            cancelled_at=now,
+            cancel_cause=Enrolment.Cause.RUN_CLOSED,
+            offer_expires_at=None,
         )
         run.status = CourseRun.Status.CLOSED
         run.closed_at = now
@@ -250,8 +510,21 @@ COURSE_FIELDS = frozenset(
     }
 )
 RUN_FIELDS = frozenset(
-    {"course", "title", "capacity", "room", "venue_name", "venue_address", "enrolment_closes_at"}
+    {
+        "course",
+        "title",
+        "capacity",
+        "room",
+        "venue_name",
+        "venue_address",
+        "enrolment_closes_at",
+        "seat_release",
+        "offer_hours",
+        "unnamed_release_hours",
+    }
 )
+# What a new run takes unless told otherwise: the model's defaults.
+RUN_SETTINGS = ("seat_release", "offer_hours", "unnamed_release_hours")
 SESSION_FIELDS = frozenset({"start", "end", "location"})
 
 
@@ -345,11 +618,13 @@ def run_create(
     venue_address: str = "",
     enrolment_closes_at: datetime | None = None,
     sessions: Iterable[SessionChange] = (),
+    **settings,
 ) -> CourseRun:
     """Schedule a run of a course offer, with its meetings. Only managers of the course's lab may;
     trainers need a role there."""
     lab_id = course.get_parent().pk
     _require_lab_manager(user=by, lab_id=lab_id)
+    _reject_unknown(settings, frozenset(RUN_SETTINGS))
     trainers = list(trainers)
     _check_trainers(lab_id=lab_id, trainers=trainers)
     with transaction.atomic(durable=True):
@@ -362,6 +637,7 @@ def run_create(
             venue_name=venue_name,
             venue_address=venue_address,
             enrolment_closes_at=enrolment_closes_at,
+            **{name: value for name, value in settings.items() if value is not None},
         )
         run.full_clean()
         run.save()
@@ -388,7 +664,7 @@ def run_update(
     if course is not None and course.pk != run.course_id:
         _require_lab_manager(user=by, lab_id=course.get_parent().pk)
     with transaction.atomic(durable=True):
-        run = _lock_run(run)
+        run = lock_run(run)
         _require_scheduled(run)
         if course is not None and course.pk != run.course_id:
             if run.enrolments.exists():
@@ -396,6 +672,7 @@ def run_update(
                     {"course": _("Es gibt schon Anmeldungen; das Kursangebot lässt sich nicht mehr ändern.")}
                 )
             run.lab_id = course.get_parent().pk
+        place_before = (run.room_id, run.venue_name, run.venue_address)
         for name, value in fields.items():
             setattr(run, name, value)
         if trainers is not None:
@@ -417,8 +694,14 @@ def run_update(
         run.save()
         if trainers is not None:
             run.trainers.set(trainers)
-        _sessions_apply(run=run, changes=sessions)
-        _promote_waiting(run=run)
+        moved = _sessions_apply(run=run, changes=sessions)
+        if place_before != (run.room_id, run.venue_name, run.venue_address):
+            # Every meeting without a place of its own moves with the run.
+            Session.objects.filter(run=run, location="").update(sequence=F("sequence") + 1)
+            moved = True
+        if moved:
+            _announce_schedule_change(run=run)
+        fill_free_seats(run=run, now=timezone.now())
     return run
 
 
@@ -428,9 +711,11 @@ def session_create(
     """Add a meeting to a scheduled run. Only managers of the run's lab may."""
     _require_lab_manager(user=by, lab_id=run.lab_id)
     with transaction.atomic(durable=True):
-        run = _lock_run(run)
+        run = lock_run(run)
         _require_scheduled(run)
-        return _session_add(run=run, start=start, end=end, location=location)
+        session = _session_add(run=run, start=start, end=end, location=location)
+        _announce_schedule_change(run=run)
+        return session
 
 
 def session_update(*, session: Session, by: User, **fields) -> Session:
@@ -438,9 +723,12 @@ def session_update(*, session: Session, by: User, **fields) -> Session:
     _require_lab_manager(user=by, lab_id=session.run.lab_id)
     _reject_unknown(fields, SESSION_FIELDS)
     with transaction.atomic(durable=True):
-        run = _lock_run(session.run)
+        run = lock_run(session.run)
         _require_scheduled(run)
-        return _session_change(session=session, **fields)
+        session = Session.objects.get(pk=session.pk)
+        if _session_change(session=session, **fields):
+            _announce_schedule_change(run=run)
+        return session
 
 
 def _require_scheduled(run: CourseRun) -> None:
@@ -451,21 +739,28 @@ def _require_scheduled(run: CourseRun) -> None:
         raise RunAlreadyClosed(_("Dieser Kurs wurde abgesagt."))
 
 
-def _sessions_apply(*, run: CourseRun, changes: Iterable[SessionChange]) -> None:
-    """Add, change and remove meetings of a locked run as a run form asks."""
+def _sessions_apply(*, run: CourseRun, changes: Iterable[SessionChange]) -> bool:
+    """Add, change and remove meetings of a locked run as a run form asks. Returns whether any meeting
+    was added, removed, moved or relocated."""
     existing = {session.pk: session for session in run.sessions.all()} if run.pk else {}
+    moved = False
     for change in changes:
         if change.id is None:
             if not change.delete:
                 _session_add(run=run, start=change.start, end=change.end, location=change.location)
+                moved = True
             continue
         session = existing.get(change.id)
         if session is None:
             raise NotFound()
         if change.delete:
             _session_remove(session=session)
+            moved = True
         else:
-            _session_change(session=session, start=change.start, end=change.end, location=change.location)
+            moved |= _session_change(
+                session=session, start=change.start, end=change.end, location=change.location
+            )
+    return moved
 
 
 def _session_add(*, run: CourseRun, start, end, location: str) -> Session:
@@ -475,12 +770,32 @@ def _session_add(*, run: CourseRun, start, end, location: str) -> Session:
     return session
 
 
-def _session_change(*, session: Session, **fields) -> Session:
+def _session_change(*, session: Session, **fields) -> bool:
+    """Apply the fields; a change of time or place grows the session's iCalendar SEQUENCE. Returns
+    whether time or place changed."""
+    before = (session.start, session.end, session.location)
     for name, value in fields.items():
         setattr(session, name, value)
+    moved = before != (session.start, session.end, session.location)
+    if moved:
+        session.sequence += 1
     session.full_clean()
     session.save()
-    return session
+    return moved
+
+
+def _announce_schedule_change(*, run: CourseRun) -> None:
+    """Tell everyone with a place (seat, invitation, offer or waiting list) the new dates, once per
+    version of the schedule. Call with the run locked."""
+    run.schedule_version += 1
+    run.save(update_fields=["schedule_version"])
+    told = Enrolment.objects.filter(run=run, status__in=Enrolment.ACTIVE).exclude(
+        user__isnull=True, member_email=""
+    )
+    outbox_add_many(
+        kind=notifications.RUN_CHANGED,
+        items=[(pk, f"v{run.schedule_version}") for pk in told.values_list("pk", flat=True)],
+    )
 
 
 def _session_remove(*, session: Session) -> None:
@@ -492,3 +807,21 @@ def _session_remove(*, session: Session) -> None:
             % {"when": when}
         )
     session.delete()
+
+
+def session_reminders_record(*, now=None, ahead: timedelta = timedelta(hours=24)) -> int:
+    """Record a reminder for everyone with a seat in each session that begins within `ahead` (Celery
+    beat). Each person is reminded of each session once, however often this runs."""
+    now = now or timezone.now()
+    sessions = Session.objects.filter(
+        start__gt=now, start__lte=now + ahead, run__status=CourseRun.Status.SCHEDULED
+    ).values_list("pk", "run_id")
+    items = []
+    for session_id, run_id in sessions:
+        holders = Enrolment.objects.filter(run_id=run_id, status=Enrolment.Status.CONFIRMED).values_list(
+            "pk", flat=True
+        )
+        items += [(pk, f"session-{session_id}") for pk in holders]
+    with transaction.atomic(durable=True):
+        outbox_add_many(kind=notifications.SESSION_REMINDER, items=items)
+    return len(items)

@@ -11,6 +11,8 @@ class OutboxItem(models.Model):
 
     kind = models.CharField(_("Art"), max_length=50)
     object_id = models.PositiveBigIntegerField(_("Objekt-Nr."))
+    # Tells apart several messages of one kind about one object (the reminder for each session, say).
+    key = models.CharField(_("Schlüssel"), max_length=100, blank=True, default="")
     created_at = models.DateTimeField(_("angelegt am"), default=timezone.now, editable=False)
     # A worker holds the item until then; after that (it crashed, say) another may take it.
     claimed_until = models.DateTimeField(_("in Arbeit bis"), null=True, blank=True, editable=False)
@@ -23,7 +25,9 @@ class OutboxItem(models.Model):
         verbose_name_plural = _("Nachrichten im Postausgang")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="outbox_one_item_per_kind_and_object"),
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "key"], name="outbox_one_item_per_kind_object_and_key"
+            ),
         ]
         indexes = [
             models.Index(
@@ -32,7 +36,7 @@ class OutboxItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} #{self.object_id}"
+        return f"{self.kind} #{self.object_id}" + (f" ({self.key})" if self.key else "")
 
     @property
     def is_owed(self) -> bool:

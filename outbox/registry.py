@@ -2,13 +2,13 @@
 
 from collections.abc import Callable
 
-Handler = Callable[[int], None]
+Handler = Callable[[int, str], None]
 
 _handlers: dict[str, Handler] = {}
 
 
 def register(kind: str, handler: Handler) -> None:
-    """Let `handler(object_id)` deliver items of this kind; it reads the state and may send nothing."""
+    """Let `handler(object_id, key)` deliver items of this kind; it reads the state and may send nothing."""
     known = _handlers.get(kind)
     if known is not None and known is not handler:
         raise ValueError(f"The outbox kind {kind!r} already has a handler: {known!r}.")

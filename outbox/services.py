@@ -23,24 +23,33 @@ class Delivery(enum.Enum):
     SKIPPED = "skipped"
 
 
-def outbox_add(*, kind: str, object_id: int) -> OutboxItem:
+def outbox_add(*, kind: str, object_id: int, key: str = "") -> OutboxItem:
     """Record that a message is owed, in the caller's transaction, and queue its delivery after the commit.
 
-    Recording the same kind for the same object twice gives one item, so it is delivered once.
+    Recording the same kind for the same object (and key) twice gives one item, so it is delivered once.
     """
+    (item,) = outbox_add_many(kind=kind, items=[(object_id, key)])
+    return item
+
+
+def outbox_add_many(*, kind: str, items: list[tuple[int, str]]) -> list[OutboxItem]:
+    """Record several owed messages of one kind, as `(object_id, key)` pairs, in one statement."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_add must run inside the transaction that causes the message.")
     handler_for(kind)  # an unknown kind fails here, in the cause's transaction, not later in the worker
+    if not items:
+        return []
     # One statement (INSERT ... ON CONFLICT): enrolling pays one query for its mail, not a savepoint dance.
     # An item recorded before keeps its state; queueing it again is harmless, the claim skips what is done.
-    (item,) = OutboxItem.objects.bulk_create(
-        [OutboxItem(kind=kind, object_id=object_id)],
+    recorded = OutboxItem.objects.bulk_create(
+        [OutboxItem(kind=kind, object_id=object_id, key=key) for object_id, key in items],
         update_conflicts=True,
-        unique_fields=["kind", "object_id"],
+        unique_fields=["kind", "object_id", "key"],
         update_fields=["kind"],
     )
-    transaction.on_commit(lambda: queue_delivery(item.pk))
-    return item
+    for item in recorded:
+        transaction.on_commit(lambda pk=item.pk: queue_delivery(pk))
+    return recorded
 
 
 def queue_delivery(item_id: int) -> bool:
@@ -72,7 +81,7 @@ def outbox_deliver(*, item_id: int) -> Delivery:
     item = OutboxItem.objects.get(pk=item_id)
     ours = OutboxItem.objects.filter(pk=item_id, delivered_at__isnull=True, claimed_until=claimed_until)
     try:
-        handler_for(item.kind)(item.object_id)
+        handler_for(item.kind)(item.object_id, item.key)
     except Exception as error:
         ours.update(claimed_until=None, last_error=f"{type(error).__name__}: {error}"[:2000])
         logger.warning("Delivering outbox item %s (%s) failed: %s", item.pk, item, error)

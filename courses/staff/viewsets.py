@@ -88,6 +88,9 @@ RUN_FORM_FIELDS = (
     "venue_name",
     "venue_address",
     "enrolment_closes_at",
+    "seat_release",
+    "offer_hours",
+    "unnamed_release_hours",
 )
 
 

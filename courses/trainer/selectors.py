@@ -16,7 +16,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from courses.models import Attendance, CourseRun, Enrolment, Session
-from courses.selectors import SEAT_TAKING, run_list
+from courses.selectors import run_list
 from labs.models import LabRole
 
 
@@ -68,7 +68,7 @@ def trainer_sessions_upcoming(*, user, limit: int = 5) -> list[Session]:
         .select_related("run", "run__course", "run__lab", "run__room")
         .annotate(
             participants=Count(
-                "run__enrolments", filter=Q(run__enrolments__status__in=SEAT_TAKING), distinct=True
+                "run__enrolments", filter=Q(run__enrolments__status__in=Enrolment.ATTENDING), distinct=True
             )
         )
         .order_by("start", "pk")[:limit]
@@ -79,7 +79,7 @@ def session_attendance(*, session: Session) -> list[dict]:
     """One row per participant holding a seat in the session's run, with the recorded status or None."""
     recorded = Attendance.objects.filter(session=session, enrolment=OuterRef("pk")).values("status")[:1]
     enrolments = (
-        Enrolment.objects.filter(run_id=session.run_id, status__in=SEAT_TAKING)
+        Enrolment.objects.filter(run_id=session.run_id, status__in=Enrolment.ATTENDING)
         .select_related("user")
         .annotate(attendance_status=Subquery(recorded))
         .order_by("user__full_name", "user__email")

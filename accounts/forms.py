@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import DomainError, EmailAlreadyRegistered
@@ -71,6 +72,7 @@ class SignupForm(forms.Form):
                 email=self.cleaned_data["email"],
                 full_name=self.cleaned_data["full_name"],
                 password=self.cleaned_data["password"],
+                language=get_language(),
             )
         except EmailAlreadyRegistered:
             self.mark_email_taken()

@@ -19,6 +19,8 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("", include("courses.participant.urls")),
     path("kursleitung/", include("courses.trainer.urls")),
+    path("team/", include("courses.staff.urls")),
+    path("", include("courses.bookings.urls")),
     path("badges/", include("courses.badges.urls")),
     path("calendar/", include("courses.calendar.urls")),
     path("", include("certificates.urls")),

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 from wagtail.models import Page, Site
 
-from accounts.models import User
+from accounts.models import Organisation, OrganisationMembership, User
 from cms.models import HomePage, LabIndexPage
 from courses.models import Attendance, CoursePage, CourseRun, Enrolment, Session
 from labs.models import LabPage, LabRole, Municipality, Room
@@ -196,4 +196,23 @@ def make_manager(lab: LabPage) -> User:
     """A person who manages the lab, with the lab-manager group's admin permissions."""
     user = UserFactory()
     lab_role_grant(lab=lab, user=user, role=LabRole.Role.MANAGER)
+    return user
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Heimatverein {n} e. V.")
+    kind = Organisation.Kind.ASSOCIATION
+    municipality = "Hameln"
+
+
+def make_contact(organisation: Organisation | None = None, **user_fields) -> User:
+    """A person who may book seats for the organisation (a new association unless given)."""
+    organisation = organisation or OrganisationFactory()
+    user = UserFactory(**user_fields)
+    OrganisationMembership.objects.create(
+        organisation=organisation, user=user, role=OrganisationMembership.Role.CONTACT
+    )
     return user

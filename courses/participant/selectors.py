@@ -6,8 +6,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from courses.models import Enrolment
-from courses.selectors import enrolment_cancel_refusal, waitlist_position_expression
+from courses.models import CourseRun, Enrolment
+from courses.selectors import cancellation_deadline, enrolment_cancel_refusal, waitlist_position_expression
 from labs.models import LabRole
 
 
@@ -16,19 +16,32 @@ def enrolment_list_for_user(*, user) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(user=user)
         .annotate(waitlist_position=waitlist_position_expression())
-        .select_related("run", "run__course", "run__lab", "run__room")
+        .select_related("run", "run__course", "run__lab", "run__room", "booking__organisation")
         .prefetch_related("run__sessions")
         .order_by("-created_at")
     )
 
 
 def enrolments_upcoming_and_past(*, user) -> tuple[list[Enrolment], list[Enrolment]]:
-    """A person's places that can still be given back, soonest first; everything else, newest first."""
+    """A person's active places in runs still ahead or under way, soonest first, each with
+    `cancel_refusal` (why it can no longer be given back, or None) and `cancel_deadline`; everything
+    else, newest first."""
     now = timezone.now()
     upcoming, past = [], []
     for enrolment in enrolment_list_for_user(user=user):
-        is_upcoming = enrolment_cancel_refusal(enrolment=enrolment, now=now) is None
-        (upcoming if is_upcoming else past).append(enrolment)
+        run = enrolment.run
+        last = max((s.start for s in run.sessions.all()), default=None)
+        is_upcoming = (
+            enrolment.status in Enrolment.ACTIVE
+            and run.status == CourseRun.Status.SCHEDULED
+            and (last is None or last > now)
+        )
+        if is_upcoming:
+            enrolment.cancel_refusal = enrolment_cancel_refusal(enrolment=enrolment, run=run, now=now)
+            enrolment.cancel_deadline = cancellation_deadline(run=run)
+            upcoming.append(enrolment)
+        else:
+            past.append(enrolment)
     upcoming.sort(key=lambda e: min((s.start for s in e.run.sessions.all()), default=now))
     return upcoming, past
 

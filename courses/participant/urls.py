@@ -8,4 +8,16 @@ urlpatterns = [
     path("termine/<int:run_id>/anmelden/", views.enrol_view, name="enrol"),
     path("meine-kurse/", views.my_courses_view, name="my_courses"),
     path("meine-kurse/<int:enrolment_id>/absagen/", views.enrolment_cancel_view, name="enrolment_cancel"),
+    path(
+        "meine-kurse/<int:enrolment_id>/angebot/annehmen/",
+        views.offer_answer_view,
+        {"answer": "accept"},
+        name="offer_accept",
+    ),
+    path(
+        "meine-kurse/<int:enrolment_id>/angebot/ablehnen/",
+        views.offer_answer_view,
+        {"answer": "decline"},
+        name="offer_decline",
+    ),
 ]

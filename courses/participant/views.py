@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import ratelimit
 from accounts.exceptions import DomainError
@@ -15,7 +15,7 @@ from courses.badges.selectors import badge_assertions_for_user
 from courses.models import CourseRun, Enrolment
 from courses.participant.selectors import enrolment_list_for_user, enrolments_upcoming_and_past
 from courses.selectors import enrolment_cancel_refusal, enrolment_closed_reason, run_list
-from courses.services import enrolment_cancel, enrolment_create
+from courses.services import enrolment_cancel, enrolment_create, offer_accept, offer_decline
 
 TOO_MANY = gettext_lazy(
     "Zu viele Anmeldungen in kurzer Zeit. Bitte versuchen Sie es in einer Stunde noch einmal."
@@ -98,7 +98,7 @@ def enrolment_cancel_view(request, enrolment_id: int):
     """Confirm, then cancel one's own enrolment. Another person's enrolment is not found."""
     enrolment = get_object_or_404(enrolment_list_for_user(user=request.user), pk=enrolment_id)
     if request.method == "POST":
-        held_seat = enrolment.status == Enrolment.Status.CONFIRMED
+        held_seat = enrolment.status in Enrolment.SEAT_HOLDING
         try:
             enrolment_cancel(enrolment=enrolment, by=request.user)
         except DomainError as exc:
@@ -110,9 +110,36 @@ def enrolment_cancel_view(request, enrolment_id: int):
                 text = _("Sie stehen nicht mehr auf der Warteliste für „%(course)s“.")
             messages.success(request, text % {"course": enrolment.run})
         return redirect("courses:my_courses")
+    refusal = enrolment_cancel_refusal(enrolment=enrolment)
     context = {
         "enrolment": enrolment,
         "run": enrolment.run,
-        "can_cancel": enrolment_cancel_refusal(enrolment=enrolment) is None,
+        "can_cancel": refusal is None,
+        "refusal": refusal,
     }
     return render(request, "courses/enrolment_cancel.html", context)
+
+
+@login_required
+@require_POST
+def offer_answer_view(request, enrolment_id: int, answer: str):
+    """Take or decline a seat offered from the waiting list. Another person's offer is not found."""
+    enrolment = get_object_or_404(enrolment_list_for_user(user=request.user), pk=enrolment_id)
+    try:
+        if answer == "accept":
+            offer_accept(enrolment=enrolment, by=request.user)
+            messages.success(
+                request,
+                _("Ihr Platz in „%(course)s“ ist sicher. Wir freuen uns auf Sie.")
+                % {"course": enrolment.run},
+            )
+        else:
+            offer_decline(enrolment=enrolment, by=request.user)
+            messages.success(
+                request,
+                _("Sie haben den Platz in „%(course)s“ abgelehnt. Er geht an die nächste Person.")
+                % {"course": enrolment.run},
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("courses:my_courses")

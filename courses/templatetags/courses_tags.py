@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from courses.catalogue.selectors import runs_for_course_page, upcoming_runs_for_lab
+from courses.selectors import format_moment
 from courses.trainer.selectors import user_teaches_anywhere
 
 register = template.Library()
@@ -19,6 +20,12 @@ def long_date(value) -> str:
         value = timezone.localtime(value)
     # Translators: PHP-style date format for a date written out, e.g. "Dienstag, 8. Dezember 2026".
     return date_format(value, _("l, j. F Y"))
+
+
+@register.filter
+def moment(value) -> str:
+    """A point in time written out: "Dienstag, 8. Dezember 2026, 18:00 Uhr"."""
+    return format_moment(value) if value else ""
 
 
 @register.filter

@@ -1,13 +1,13 @@
 """The certificate as a PDF: a template rendered by WeasyPrint, with a QR code to the verification page.
 
-WeasyPrint never fetches anything from the network: the only files it may read are the fonts shipped in
-static/fonts; the QR code is inline SVG and the stylesheet is part of the template.
+WeasyPrint never fetches anything from the network (`core.pdf`): the only files it may read are the fonts
+shipped in static/fonts; the QR code is inline SVG and the stylesheet is part of the template.
 """
 
 import os
 import tempfile
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
@@ -15,27 +15,15 @@ from django.core.files.storage import FileSystemStorage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+
+from core.pdf import FONTS_DIR as FONTS_DIR
+from core.pdf import FontsOnlyFetcher as FontsOnlyFetcher
+from core.pdf import render_pdf
 
 from .issuer import issuer_name
 from .models import Certificate
 
-FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 PDF_VARIANT = "pdf/a-3a"
-
-
-class FontsOnlyFetcher(URLFetcher):
-    """Lets WeasyPrint read the project's font files and nothing else (no http, no other files)."""
-
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise ValueError(f"Refused to fetch {url}: only the project's fonts may be read.")
-        path = Path(unquote(parts.path)).resolve()
-        if not path.is_relative_to(FONTS_DIR.resolve()) or not path.is_file():
-            raise ValueError(f"Refused to fetch {url}: only the project's fonts may be read.")
-        return super().fetch(path.as_uri(), headers)
 
 
 def private_storage() -> FileSystemStorage:
@@ -65,12 +53,7 @@ def render_certificate_html(certificate: Certificate) -> str:
 
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:
-    html = HTML(
-        string=render_certificate_html(certificate),
-        base_url=FONTS_DIR.as_uri() + "/",
-        url_fetcher=FontsOnlyFetcher(),
-    )
-    return html.write_pdf(pdf_variant=PDF_VARIANT)
+    return render_pdf(render_certificate_html(certificate), variant=PDF_VARIANT)
 
 
 def store_certificate_pdf(certificate: Certificate) -> str:

@@ -3,12 +3,15 @@
 Lab managers see and change only the runs of their labs and can pick only their labs' course offers,
 rooms and people; superusers see everything. Creating and changing a run goes through
 `courses.services.run_create` / `run_update`, so the admin keeps the same rules as the API: more seats go to
-those waiting, a closed run refuses changes, a session with recorded attendance stays.
+those waiting, a closed run refuses changes, a session with recorded attendance stays. Each run's row and
+edit view lead to its list of people ("Teilnehmerliste", `staff:run_roster`), where the lab handles them.
 """
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_filters import ChoiceFilter, ModelChoiceFilter
@@ -17,6 +20,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
 from courses import services
 from courses.models import CourseRun
@@ -106,6 +110,13 @@ class CourseRunCreateView(SavedByServiceMixin, generic.CreateView):
 
 
 class CourseRunEditView(SavedByServiceMixin, LabScopedViewSet.EditView):
+    @cached_property
+    def header_buttons(self):
+        roster = HeaderButton(
+            _("Teilnehmerliste"), url=reverse("staff:run_roster", args=[self.object.pk]), icon_name="group"
+        )
+        return [*super().header_buttons, roster]
+
     def save_by_service(self, form):
         data = form.cleaned_data
         return services.run_update(
@@ -132,6 +143,16 @@ class CourseRunFilterSet(WagtailFilterSet):
 class CourseRunIndexView(LabScopedViewSet.IndexView):
     def get_base_queryset(self):
         return runs_managed_by(user=self.request.user)
+
+    def get_list_more_buttons(self, instance):
+        roster = ListingButton(
+            _("Teilnehmerliste"),
+            url=reverse("staff:run_roster", args=[instance.pk]),
+            icon_name="group",
+            attrs={"aria-label": _("Teilnehmerliste von „%(run)s“") % {"run": instance}},
+            priority=5,
+        )
+        return [roster, *super().get_list_more_buttons(instance)]
 
 
 class CourseRunDeleteView(LabScopedViewSet.DeleteView):

@@ -52,10 +52,15 @@ def _api_urlpatterns() -> list:
     from accounts.api import TokenView
     from certificates.api import CertificateVerifyView, MyCertificatesView
     from courses.api import (
+        BookingViewSet,
         CourseViewSet,
         EnrolmentViewSet,
         MyBadgesView,
+        MyBookingsView,
+        MyCalendarRenewView,
+        MyCalendarView,
         MyEnrolmentsView,
+        MyOrganisationsView,
         RunViewSet,
         SessionViewSet,
     )
@@ -67,11 +72,16 @@ def _api_urlpatterns() -> list:
     router.register("runs", RunViewSet, basename="run")
     router.register("sessions", SessionViewSet, basename="session")
     router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+    router.register("bookings", BookingViewSet, basename="booking")
     return [
         path("auth/token/", TokenView.as_view(), name="token"),
         path("me/enrolments/", MyEnrolmentsView.as_view(), name="my-enrolments"),
         path("me/certificates/", MyCertificatesView.as_view(), name="my-certificates"),
         path("me/badges/", MyBadgesView.as_view(), name="my-badges"),
+        path("me/organisations/", MyOrganisationsView.as_view(), name="my-organisations"),
+        path("me/bookings/", MyBookingsView.as_view(), name="my-bookings"),
+        path("me/calendar/", MyCalendarView.as_view(), name="my-calendar"),
+        path("me/calendar/renew/", MyCalendarRenewView.as_view(), name="my-calendar-renew"),
         path("certificates/verify/<str:code>/", CertificateVerifyView.as_view(), name="certificate-verify"),
         *router.urls,
     ]

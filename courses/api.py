@@ -1,33 +1,48 @@
-"""The courses part of the REST API: course offers, runs, sessions, enrolment, attendance, badges.
+"""The courses part of the REST API: course offers, runs, sessions, enrolment, offers, organisations'
+bookings, attendance, badges and the personal calendar.
 
 Views parse input, call one service or selector and answer; rules and permissions live in the services
 (their domain errors become HTTP answers in `config.api.exception_handler`).
 """
 
-from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts.models import Organisation
+from accounts.selectors import organisations_of_contact
 
 from . import services
 from .badges.selectors import badge_assertions_for_user
+from .bookings.services import booking_cancel, booking_create, booking_member_add, booking_member_remove
+from .calendar.selectors import calendar_feed_url
+from .calendar.services import calendar_feed_get_or_create, calendar_feed_renew
 from .catalogue.selectors import courses_for_catalogue, courses_with_lab
 from .exceptions import NotFound
 from .filters import CourseFilter, RunFilter
-from .models import BadgeAssertion, CoursePage, CourseRun, Enrolment, Session
+from .models import BadgeAssertion, Booking, CoursePage, CourseRun, Enrolment, Session
 from .participant.selectors import enrolment_list_for_user, enrolments_manageable_by
 from .selectors import run_get, run_list, session_get, user_can_teach, waitlist_position
 from .serializers import (
     AttendanceSerializer,
     BadgeSerializer,
+    BookingCreateSerializer,
+    BookingMemberCreateSerializer,
+    BookingMemberSerializer,
+    BookingSerializer,
+    CalendarFeedSerializer,
     CourseCreateSerializer,
     CourseDetailSerializer,
     CourseSerializer,
     CourseUpdateSerializer,
     EnrolmentSerializer,
+    OrganisationSerializer,
     RunCloseResultSerializer,
     RunCreateSerializer,
     RunSerializer,
@@ -38,6 +53,21 @@ from .serializers import (
 from .trainer.selectors import session_attendance
 
 DOMAIN_ERROR = OpenApiResponse(description="Fehler mit Begründung in `detail`.")
+NOT_FOUND = OpenApiResponse(description="Nicht gefunden, oder nicht für Sie sichtbar.")
+
+
+def bookings_of_contact(*, user) -> QuerySet[Booking]:
+    """The bookings of every organisation the person is a contact of, newest first, with the places
+    `BookingSerializer` counts (all but ended ones), in a fixed number of queries."""
+    places = (
+        Enrolment.objects.exclude(status=Enrolment.Status.CANCELLED).select_related("user").order_by("pk")
+    )
+    return (
+        Booking.objects.filter(organisation__in=organisations_of_contact(user=user).values("pk"))
+        .select_related("run__course", "organisation")
+        .prefetch_related(Prefetch("enrolments", queryset=places))
+        .order_by("-created_at", "-pk")
+    )
 
 
 class TeachesRun(permissions.BasePermission):
@@ -180,6 +210,32 @@ class RunViewSet(
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        request=BookingCreateSerializer,
+        responses={
+            201: BookingSerializer,
+            400: OpenApiResponse(
+                description="Ungültige Angaben (je Feld), Anmeldung geschlossen, oder zu wenige Plätze frei "
+                "(Code `not_enough_seats`; der Grund steht in `detail`)."
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated],
+        throttle_classes=[ScopedRateThrottle],
+        throttle_scope="enrol",
+    )
+    def bookings(self, request, pk=None):
+        """Book seats for an organisation the person is a contact of; members are named later."""
+        run = self.get_object()
+        serializer = BookingCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        booking = booking_create(run=run, by=request.user, **serializer.validated_data)
+        booking = bookings_of_contact(user=request.user).get(pk=booking.pk)
+        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
         request=None, responses={200: RunCloseResultSerializer, 400: DOMAIN_ERROR, 409: DOMAIN_ERROR}
     )
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated, TeachesRun])
@@ -243,7 +299,8 @@ class SessionViewSet(viewsets.GenericViewSet):
 
 
 class EnrolmentViewSet(viewsets.GenericViewSet):
-    """Cancelling a seat: one's own, or any in a lab one manages. Other enrolments do not exist here."""
+    """Cancelling a seat: one's own, or any in a lab one manages. Answering an offer: one's own, or one
+    made to a booking of an organisation one is a contact of (the services decide; others are not found)."""
 
     serializer_class = EnrolmentSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -251,13 +308,30 @@ class EnrolmentViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Enrolment]:
         if getattr(self, "swagger_fake_view", False):
             return Enrolment.objects.none()
+        if self.action in ("accept_offer", "decline_offer"):
+            return Enrolment.objects.all()
         return enrolments_manageable_by(user=self.request.user)
 
     @extend_schema(request=None, responses={200: EnrolmentSerializer, 400: DOMAIN_ERROR})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        """Give the seat back; the first person waiting gets it."""
+        """Give the seat back; the first person waiting gets it. After the course's cancellation deadline
+        a seat is kept (400, the deadline in `detail`)."""
         enrolment = services.enrolment_cancel(enrolment=self.get_object(), by=request.user)
+        return Response(EnrolmentSerializer(enrolment).data)
+
+    @extend_schema(request=None, responses={200: EnrolmentSerializer, 400: DOMAIN_ERROR, 404: NOT_FOUND})
+    @action(detail=True, methods=["post"], url_path="accept-offer")
+    def accept_offer(self, request, pk=None):
+        """Take the seat offered, while the offer holds (`offer_expires_at`)."""
+        enrolment = services.offer_accept(enrolment=self.get_object(), by=request.user)
+        return Response(EnrolmentSerializer(enrolment).data)
+
+    @extend_schema(request=None, responses={200: EnrolmentSerializer, 400: DOMAIN_ERROR, 404: NOT_FOUND})
+    @action(detail=True, methods=["post"], url_path="decline-offer")
+    def decline_offer(self, request, pk=None):
+        """Say no to the seat offered; it goes to the next person waiting."""
+        enrolment = services.offer_decline(enrolment=self.get_object(), by=request.user)
         return Response(EnrolmentSerializer(enrolment).data)
 
 
@@ -283,3 +357,122 @@ class MyBadgesView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return BadgeAssertion.objects.none()
         return badge_assertions_for_user(user=self.request.user)
+
+
+class MyOrganisationsView(generics.ListAPIView):
+    """The organisations the signed-in person is a contact of, by name: those they may book seats for."""
+
+    serializer_class = OrganisationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        if getattr(self, "swagger_fake_view", False):
+            return Organisation.objects.none()
+        return organisations_of_contact(user=self.request.user)
+
+
+class MyBookingsView(generics.ListAPIView):
+    """The bookings of the organisations the signed-in person is a contact of, newest first."""
+
+    serializer_class = BookingSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Booking]:
+        if getattr(self, "swagger_fake_view", False):
+            return Booking.objects.none()
+        return bookings_of_contact(user=self.request.user)
+
+
+@extend_schema_view(retrieve=extend_schema(responses={200: BookingSerializer, 404: NOT_FOUND}))
+class BookingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """An organisation's booking: its contacts name members, swap them and cancel it. Bookings of other
+    organisations are not found."""
+
+    serializer_class = BookingSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Booking]:
+        if getattr(self, "swagger_fake_view", False):
+            return Booking.objects.none()
+        return bookings_of_contact(user=self.request.user)
+
+    @extend_schema(
+        request=BookingMemberCreateSerializer,
+        responses={
+            201: BookingMemberSerializer,
+            400: OpenApiResponse(
+                description="Ungültiger Name oder E-Mail-Adresse, oder alle gebuchten Plätze haben schon "
+                "einen Namen (je Feld)."
+            ),
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="Diese Person hat in diesem Kurs schon einen Platz."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def members(self, request, pk=None):
+        """Give an unnamed seat to a member; they are invited by mail and accept it themselves."""
+        booking = self.get_object()
+        serializer = BookingMemberCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enrolment = booking_member_add(booking=booking, by=request.user, **serializer.validated_data)
+        return Response(BookingMemberSerializer(enrolment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("enrolment", OpenApiTypes.INT, OpenApiParameter.PATH, description="Platz (id).")
+        ],
+        request=None,
+        responses={
+            204: None,
+            400: OpenApiResponse(description="Nach der Absagefrist; die Frist steht in `detail`."),
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["delete"], url_path=r"members/(?P<enrolment>[0-9]+)")
+    def member(self, request, pk=None, enrolment=None):
+        """Take a named member off their seat, which stays with the organisation for someone else."""
+        booking = self.get_object()
+        place = next((e for e in booking.enrolments.all() if e.pk == int(enrolment)), None)
+        if place is None:
+            raise NotFound()
+        booking_member_remove(booking=booking, enrolment=place, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: BookingSerializer,
+            400: OpenApiResponse(
+                description="Schon storniert, oder nach der Absagefrist; die Frist steht in `detail`."
+            ),
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel the whole booking: its seats and waiting places end and go to the waiting list."""
+        booking = booking_cancel(booking=self.get_object(), by=request.user)
+        booking = self.get_queryset().get(pk=booking.pk)
+        return Response(BookingSerializer(booking).data)
+
+
+class MyCalendarView(APIView):
+    """The address of the signed-in person's private calendar feed; made on first use."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: CalendarFeedSerializer})
+    def get(self, request):
+        feed = calendar_feed_get_or_create(user=request.user)
+        return Response(CalendarFeedSerializer({"url": calendar_feed_url(feed=feed)}).data)
+
+
+class MyCalendarRenewView(APIView):
+    """A new secret address for the personal calendar; the old one stops working at once."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: CalendarFeedSerializer})
+    def post(self, request):
+        feed = calendar_feed_renew(user=request.user)
+        return Response(CalendarFeedSerializer({"url": calendar_feed_url(feed=feed)}).data)

@@ -1,12 +1,25 @@
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from wagtail.rich_text import expand_db_html
 
+from accounts.models import Organisation
+from accounts.selectors import organisations_of_contact
 from labs.models import LabPage, Room
 
-from .models import Attendance, BadgeAssertion, Competence, CoursePage, CourseRun, Enrolment, Session
+from .models import (
+    Attendance,
+    BadgeAssertion,
+    Booking,
+    Competence,
+    CoursePage,
+    CourseRun,
+    Enrolment,
+    Session,
+)
+from .selectors import cancellation_deadline
 
 
 def _absolute(request, url: str) -> str:
@@ -179,21 +192,204 @@ class RunCreateSerializer(RunUpdateSerializer):
         fields = ["course", *RunUpdateSerializer.Meta.fields]
 
 
+def _moment(value):
+    """A moment as every time of the API is written: ISO 8601 with the offset of Berlin."""
+    return None if value is None else serializers.DateTimeField().to_representation(value)
+
+
 class EnrolmentSerializer(serializers.ModelSerializer):
     course_title = serializers.CharField(source="run.course.title", read_only=True)
+    status = serializers.ChoiceField(
+        choices=Enrolment.Status.choices,
+        read_only=True,
+        help_text=_(
+            "confirmed: Platz sicher; waitlisted: auf der Warteliste; offered: ein frei gewordener Platz ist "
+            "angeboten, bis offer_expires_at; reserved: Platz einer Organisation, noch ohne Namen; invited: "
+            "von einer Organisation eingeladen, noch nicht angenommen; cancelled: abgemeldet; completed / "
+            "not_completed: Kurs abgeschlossen oder nicht."
+        ),
+    )
     waitlist_position = serializers.SerializerMethodField(
         help_text=_("Platz auf der Warteliste; leer, wenn die Anmeldung nicht auf der Warteliste steht.")
+    )
+    offer_expires_at = serializers.SerializerMethodField(
+        help_text=_(
+            "Bis wann der angebotene Platz angenommen werden kann; leer, wenn kein Platz angeboten ist."
+        )
+    )
+    cancellation_deadline = serializers.SerializerMethodField(
+        help_text=_(
+            "Bis wann ein Platz selbst abgesagt werden kann; leer, solange der Kurs noch keine Termine hat."
+        )
     )
 
     class Meta:
         model = Enrolment
-        fields = ["id", "run", "course_title", "status", "waitlist_position", "created_at"]
+        fields = [
+            "id",
+            "run",
+            "course_title",
+            "status",
+            "waitlist_position",
+            "offer_expires_at",
+            "cancellation_deadline",
+            "created_at",
+        ]
         read_only_fields = fields
 
     def get_waitlist_position(self, enrolment: Enrolment) -> int | None:
         if enrolment.status != Enrolment.Status.WAITLISTED:
             return None
         return getattr(enrolment, "waitlist_position", None)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_offer_expires_at(self, enrolment: Enrolment) -> str | None:
+        if enrolment.status != Enrolment.Status.OFFERED:
+            return None
+        return _moment(enrolment.offer_expires_at)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_cancellation_deadline(self, enrolment: Enrolment) -> str | None:
+        return _moment(cancellation_deadline(run=enrolment.run))
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "municipality"]
+        read_only_fields = fields
+
+
+# A named member's place as the organisation sees it: invited until they accept, then their seat.
+MEMBER_STATUSES = (
+    Enrolment.Status.INVITED,
+    Enrolment.Status.CONFIRMED,
+    Enrolment.Status.COMPLETED,
+    Enrolment.Status.NOT_COMPLETED,
+)
+# Seats the organisation holds, named or not (an offered seat is not held until it is accepted).
+HELD_STATUSES = (Enrolment.Status.RESERVED, *MEMBER_STATUSES)
+
+
+class BookingMemberSerializer(serializers.Serializer):
+    enrolment = serializers.IntegerField(source="pk", read_only=True, help_text=_("Nummer (id) des Platzes."))
+    name = serializers.SerializerMethodField(help_text=_("Der Name, den die Organisation angegeben hat."))
+    status = serializers.ChoiceField(
+        choices=[(status.value, status.label) for status in MEMBER_STATUSES],
+        read_only=True,
+        help_text=_(
+            "invited: eingeladen, noch nicht angenommen; confirmed: angenommen; completed / not_completed: "
+            "Kurs abgeschlossen oder nicht."
+        ),
+    )
+
+    def get_name(self, enrolment: Enrolment) -> str:
+        return enrolment.member_name or enrolment.holder_name
+
+
+class BookingOfferSerializer(serializers.Serializer):
+    enrolment = serializers.IntegerField(source="pk", read_only=True, help_text=_("Nummer (id) des Platzes."))
+    offer_expires_at = serializers.DateTimeField(read_only=True)
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    """A booking with its seats counted from the places it has (prefetched as `enrolments`)."""
+
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    course_title = serializers.CharField(source="run.course.title", read_only=True)
+    seats = serializers.SerializerMethodField(help_text=_("Plätze, die die Organisation sicher hat."))
+    seats_unnamed = serializers.SerializerMethodField(
+        help_text=_("Davon Plätze, die noch keinen Namen haben.")
+    )
+    seats_waitlisted = serializers.SerializerMethodField(help_text=_("Plätze auf der Warteliste."))
+    members = serializers.SerializerMethodField(help_text=_("Die benannten Personen."))
+    offers = serializers.SerializerMethodField(
+        help_text=_(
+            "Frei gewordene Plätze, die der Organisation angeboten sind; anzunehmen bis offer_expires_at "
+            "unter enrolments/{id}/accept-offer/."
+        )
+    )
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "run",
+            "course_title",
+            "organisation",
+            "organisation_name",
+            "status",
+            "seats",
+            "seats_unnamed",
+            "seats_waitlisted",
+            "members",
+            "offers",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def _places(self, booking: Booking, statuses) -> list[Enrolment]:
+        return [place for place in booking.enrolments.all() if place.status in statuses]
+
+    def get_seats(self, booking: Booking) -> int:
+        return len(self._places(booking, HELD_STATUSES))
+
+    def get_seats_unnamed(self, booking: Booking) -> int:
+        return len(self._places(booking, [Enrolment.Status.RESERVED]))
+
+    def get_seats_waitlisted(self, booking: Booking) -> int:
+        return len(self._places(booking, [Enrolment.Status.WAITLISTED]))
+
+    @extend_schema_field(BookingMemberSerializer(many=True))
+    def get_members(self, booking: Booking) -> list:
+        return BookingMemberSerializer(self._places(booking, MEMBER_STATUSES), many=True).data
+
+    @extend_schema_field(BookingOfferSerializer(many=True))
+    def get_offers(self, booking: Booking) -> list:
+        return BookingOfferSerializer(self._places(booking, [Enrolment.Status.OFFERED]), many=True).data
+
+
+class BookingCreateSerializer(serializers.Serializer):
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.none(),
+        help_text=_("Nummer (id) der Organisation, siehe me/organisations/."),
+        error_messages={"does_not_exist": _("Sie sind keine Ansprechperson dieser Organisation.")},
+    )
+    seats = serializers.IntegerField(
+        min_value=1,
+        help_text=_("Wie viele Plätze."),
+        error_messages={"min_value": _("Bitte buchen Sie mindestens einen Platz.")},
+    )
+    waitlist_rest = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "Sind weniger Plätze frei als gewünscht: true bucht die freien und setzt die übrigen auf die "
+            "Warteliste; false (vorgegeben) bucht nichts und antwortet mit dem Code not_enough_seats."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the organisations the person speaks for; any other id reads as one they are not a contact of.
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["organisation"].queryset = organisations_of_contact(user=request.user)
+
+
+class BookingMemberCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True, trim_whitespace=True, help_text=_("Vor- und Nachname."))
+    email = serializers.CharField(
+        allow_blank=True, trim_whitespace=True, help_text=_("E-Mail-Adresse; dorthin geht die Einladung.")
+    )
+
+
+class CalendarFeedSerializer(serializers.Serializer):
+    url = serializers.URLField(
+        read_only=True,
+        help_text=_(
+            "Geheime Adresse des persönlichen Kalenders (.ics) zum Abonnieren in einer Kalender-App."
+        ),
+    )
 
 
 class AttendanceSerializer(serializers.Serializer):

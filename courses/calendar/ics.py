@@ -1,6 +1,10 @@
-"""iCalendar documents for runs: one event per session, with the place and a link to the course."""
+"""iCalendar documents for runs: one event per session, with the place and a link to the course.
 
-from collections.abc import Iterable
+Each event keeps its UID for good and carries the session's SEQUENCE, which grows with every change of
+time or place and when the run is called off, so subscribed calendars replace the event they hold.
+"""
+
+from collections.abc import Collection, Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,8 +25,14 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
-def runs_calendar(runs: Iterable[CourseRun], *, name: str) -> bytes:
-    """Every session of the given runs (sessions, course and lab must be prefetched)."""
+def runs_calendar(
+    runs: Iterable[CourseRun], *, name: str, tentative_run_ids: Collection[int] = frozenset()
+) -> bytes:
+    """Every session of the given runs (sessions, course and lab must be prefetched).
+
+    Sessions of a cancelled run are cancelled events; those of `tentative_run_ids` (a seat offered, not
+    yet taken) are tentative.
+    """
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
     cal = _calendar(name)
     stamp = timezone.now()
@@ -32,6 +42,7 @@ def runs_calendar(runs: Iterable[CourseRun], *, name: str) -> bytes:
             event = Event()
             event.add("uid", f"session-{session.pk}@{host}")
             event.add("dtstamp", stamp)
+            event.add("sequence", session.sequence)
             event.add("dtstart", timezone.localtime(session.start))
             event.add("dtend", timezone.localtime(session.end))
             event.add("summary", single_line(str(run)))
@@ -40,6 +51,8 @@ def runs_calendar(runs: Iterable[CourseRun], *, name: str) -> bytes:
             event.add("description", f"{run.course.summary}\n\n{url}")
             if run.status == CourseRun.Status.CANCELLED:
                 event.add("status", "CANCELLED")
+            elif run.pk in tentative_run_ids:
+                event.add("status", "TENTATIVE")
             cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

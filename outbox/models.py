@@ -1,6 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .mail import mail_get, placeholder_error
 
 
 class OutboxItem(models.Model):
@@ -41,3 +44,61 @@ class OutboxItem(models.Model):
     @property
     def is_owed(self) -> bool:
         return self.delivered_at is None
+
+
+TEXT_FIELDS = ("subject_de", "body_de", "subject_en", "body_en")
+
+
+class MailText(models.Model):
+    """An editor's own wording of one mail, in German and English; an empty field keeps the default.
+
+    The facts of a mail (dates, place, links, calendar file) are added after this text by the code.
+    """
+
+    # One of the mails registered in outbox.mail; checked in `clean`, so a new mail needs no migration.
+    mail = models.CharField(
+        _("E-Mail"),
+        max_length=60,
+        unique=True,
+        error_messages={"unique": _("Für diese E-Mail gibt es schon einen eigenen Text. Ändern Sie diesen.")},
+    )
+    subject_de = models.CharField(_("Betreff (Deutsch)"), max_length=200, blank=True)
+    body_de = models.TextField(_("Text (Deutsch)"), blank=True)
+    subject_en = models.CharField(_("Betreff (Englisch)"), max_length=200, blank=True)
+    body_en = models.TextField(_("Text (Englisch)"), blank=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("E-Mail-Text")
+        verbose_name_plural = _("E-Mail-Texte")
+        ordering = ["mail"]
+
+    def __str__(self):
+        try:
+            return str(mail_get(self.mail).label)
+        except LookupError:
+            return self.mail
+
+    def subject_for(self, language: str) -> str:
+        return self.subject_en if language == "en" else self.subject_de
+
+    def body_for(self, language: str) -> str:
+        return self.body_en if language == "en" else self.body_de
+
+    def clean(self):
+        super().clean()
+        try:
+            mail = mail_get(self.mail)
+        except LookupError:
+            raise ValidationError({"mail": _("Bitte wählen Sie eine E-Mail aus der Liste.")}) from None
+        errors = {}
+        for field in TEXT_FIELDS:
+            error = placeholder_error(getattr(self, field), allowed=mail.placeholders)
+            if error:
+                errors[field] = error
+        if not any(getattr(self, field).strip() for field in TEXT_FIELDS):
+            errors["body_de"] = _(
+                "Bitte schreiben Sie mindestens einen Text. Leere Felder behalten den mitgelieferten Text."
+            )
+        if errors:
+            raise ValidationError(errors)

@@ -1,6 +1,6 @@
 """Django admin for superusers: every operated record of the courses app, to look at.
 
-Runs, sessions, enrolments, attendance and badges change only through `courses.services` (seats are
+Runs, sessions, bookings, enrolments, attendance and badges change only through `courses.services` (seats are
 counted under the run's lock, a freed seat goes to the waiting list, a closed run stays closed), so the
 Django admin shows them without letting anyone edit the rows: runs are scheduled under /cms/kurstermine/,
 enrolments and attendance on the site and through the API."""
@@ -11,6 +11,7 @@ from labs.admin import SuperuserOnlyAdmin, SuperuserViewOnlyAdmin
 
 from .models import (
     Attendance,
+    Booking,
     BadgeAssertion,
     BadgeClass,
     Competence,
@@ -55,12 +56,22 @@ class CourseRunAdmin(SuperuserViewOnlyAdmin):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(SuperuserViewOnlyAdmin):
-    list_display = ("user", "run", "status", "created_at")
-    list_filter = ("status",)
-    search_fields = ("user__email", "user__full_name", "run__course__title")
-    list_select_related = ("user", "run", "run__course")
-    raw_id_fields = ("run",)
+    list_display = ("__str__", "run", "status", "booking", "created_at")
+    list_filter = ("status", "cancel_cause")
+    search_fields = ("user__email", "user__full_name", "member_email", "member_name", "run__course__title")
+    list_select_related = ("user", "run", "run__course", "booking__organisation")
+    raw_id_fields = ("run", "booking")
     autocomplete_fields = ("user",)
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Booking)
+class BookingAdmin(SuperuserViewOnlyAdmin):
+    list_display = ("organisation", "run", "seats_requested", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("organisation__name", "run__course__title")
+    list_select_related = ("organisation", "run", "run__course")
+    raw_id_fields = ("run", "booked_by")
     readonly_fields = ("created_at",)
 
 

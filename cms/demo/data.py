@@ -53,7 +53,9 @@ class Fill:
     PARTICIPANT = "participant"  # the participant account and three of the crowd
     NEARLY_FULL = "nearly_full"  # the crowd up to one free seat
     FULL = "full"  # the crowd beyond the last seat, then the participant account on the waiting list
-    ASSOCIATION = "association"  # the association's contact and two of the crowd
+    ASSOCIATION = (
+        "association"  # two of the crowd, and the association books four seats and names two members
+    )
     BUSINESS = "business"  # the business's contact
     PAST = "past"  # the participant account and the crowd, with the attendance given in the run
 

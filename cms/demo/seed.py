@@ -21,6 +21,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationMembership, User
+from courses.bookings.services import booking_create, booking_member_add, invitation_accept
 from courses.models import Competence, CoursePage, CourseRun, Enrolment, Session
 from courses.services import (
     AttendanceEntry,
@@ -346,7 +347,7 @@ def _fill(run: CourseRun, spec: RunSpec, sessions: list[Session], *, people, cro
         Fill.PARTICIPANT: [participant, *crowd[9:12]],
         Fill.NEARLY_FULL: crowd[: spec.capacity - 1],
         Fill.FULL: [*crowd[: spec.capacity + 2], participant],
-        Fill.ASSOCIATION: [people[Role.ASSOCIATION_CONTACT], *crowd[10:12]],
+        Fill.ASSOCIATION: crowd[10:12],
         Fill.BUSINESS: [people[Role.BUSINESS_CONTACT]],
         Fill.PAST: [participant, *crowd[: len(spec.attendance) - 1]],
         "": [],
@@ -354,6 +355,11 @@ def _fill(run: CourseRun, spec: RunSpec, sessions: list[Session], *, people, cro
     if not spec.is_past:
         for user in enrol:
             enrolment_create(run=run, user=user)
+        if spec.fill == Fill.ASSOCIATION:
+            others = [user for user in crowd if user not in enrol]
+            _association_booking(
+                run, contact=people[Role.ASSOCIATION_CONTACT], member=others[-1] if others else None
+            )
         return
     enrolments = _past_enrolments_write(run, enrol, enrolled_at=sessions[0].start - timedelta(days=14))
     for i, session in enumerate(sessions):
@@ -362,6 +368,19 @@ def _fill(run: CourseRun, spec: RunSpec, sessions: list[Session], *, people, cro
             for enrolment, statuses in zip(enrolments, spec.attendance, strict=False)
         ]
         attendance_record(session=session, entries=entries, by=people[Role.TRAINER])
+
+
+def _association_booking(run: CourseRun, *, contact: User, member: User | None) -> None:
+    """The association books four seats and names members: one of the crowd who has accepted (if the crowd
+    has someone left), and one still invited."""
+    organisation = Organisation.objects.filter(
+        memberships__user=contact, memberships__role=OrganisationMembership.Role.CONTACT
+    ).first()
+    booking = booking_create(run=run, organisation=organisation, by=contact, seats=4)
+    if member is not None:
+        accepted = booking_member_add(booking=booking, by=contact, name=member.full_name, email=member.email)
+        invitation_accept(enrolment=accepted, user=member, consent=True)
+    booking_member_add(booking=booking, by=contact, name="Hannelore Fischer", email="mitglied@example.org")
 
 
 def _past_enrolments_write(run: CourseRun, users: list[User], *, enrolled_at: datetime) -> list[Enrolment]:

@@ -11,9 +11,9 @@ from labs.admin import SuperuserOnlyAdmin, SuperuserViewOnlyAdmin
 
 from .models import (
     Attendance,
-    Booking,
     BadgeAssertion,
     BadgeClass,
+    Booking,
     Competence,
     CourseRun,
     Enrolment,

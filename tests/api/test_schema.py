@@ -34,10 +34,65 @@ def test_schema_generates_and_validates_without_warnings(tmp_path):
         "/api/v1/me/badges/",
         "/api/v1/certificates/verify/{code}/",
         "/api/v1/auth/token/",
+        "/api/v1/enrolments/{id}/accept-offer/",
+        "/api/v1/enrolments/{id}/decline-offer/",
+        "/api/v1/me/organisations/",
+        "/api/v1/me/bookings/",
+        "/api/v1/runs/{id}/bookings/",
+        "/api/v1/bookings/{id}/",
+        "/api/v1/bookings/{id}/members/",
+        "/api/v1/bookings/{id}/members/{enrolment}/",
+        "/api/v1/bookings/{id}/cancel/",
+        "/api/v1/me/calendar/",
+        "/api/v1/me/calendar/renew/",
     } <= set(paths)
     assert set(paths["/api/v1/courses/"]) == {"get", "post"}
     assert set(paths["/api/v1/runs/{id}/"]) == {"get", "patch"}
     assert set(paths["/api/v1/sessions/{id}/attendance/"]) == {"get", "put"}
+    assert set(paths["/api/v1/runs/{id}/bookings/"]) == {"post"}
+    assert set(paths["/api/v1/bookings/{id}/members/"]) == {"post"}
+    assert set(paths["/api/v1/bookings/{id}/members/{enrolment}/"]) == {"delete"}
+    assert set(paths["/api/v1/me/calendar/"]) == {"get"}
+    assert set(paths["/api/v1/me/calendar/renew/"]) == {"post"}
+
+
+def _component_name(operation: dict, status: str | None = None) -> str:
+    """The name of the schema component an operation takes (no status) or answers with."""
+    body = operation["requestBody"] if status is None else operation["responses"][status]
+    return body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+
+
+def test_schema_describes_bookings_offers_and_the_calendar_address(tmp_path):
+    target = tmp_path / "schema.yml"
+    with patched_settings(API_ONLY):
+        call_command("spectacular", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    paths, components = schema["paths"], schema["components"]["schemas"]
+
+    def fields(name: str) -> set[str]:
+        return set(components[name]["properties"])
+
+    book = paths["/api/v1/runs/{id}/bookings/"]["post"]
+    assert fields(_component_name(book)) == {"organisation", "seats", "waitlist_rest"}
+    assert _component_name(book, "201") == "Booking"
+    assert {"id", "run", "organisation", "seats", "seats_unnamed", "seats_waitlisted", "status"} <= fields(
+        "Booking"
+    )
+    assert components["Booking"]["properties"]["members"]["items"] == {
+        "$ref": "#/components/schemas/BookingMember"
+    }
+    name_member = paths["/api/v1/bookings/{id}/members/"]["post"]
+    assert fields(_component_name(name_member)) == {"name", "email"}
+    assert _component_name(name_member, "201") == "BookingMember"
+    assert fields("BookingMember") == {"enrolment", "name", "status"}
+    assert {"invited", "confirmed"} <= set(components["BookingMemberStatusEnum"]["enum"])
+    assert _component_name(paths["/api/v1/bookings/{id}/cancel/"]["post"], "200") == "Booking"
+    assert _component_name(paths["/api/v1/enrolments/{id}/accept-offer/"]["post"], "200") == "Enrolment"
+    assert {"offer_expires_at", "cancellation_deadline"} <= fields("Enrolment")
+    assert {"offered", "invited", "reserved"} <= set(components["EnrolmentStatusEnum"]["enum"])
+    assert fields("Organisation") == {"id", "name", "kind", "municipality"}
+    assert _component_name(paths["/api/v1/me/calendar/renew/"]["post"], "200") == "CalendarFeed"
+    assert fields("CalendarFeed") == {"url"}
 
 
 def test_schema_view_answers(api):

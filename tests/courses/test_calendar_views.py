@@ -1,12 +1,15 @@
 from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar
 
+from courses import services
 from courses.models import CourseRun
-from tests.factories import CourseRunFactory, make_course, make_lab
+from tests.factories import CourseRunFactory, make_course, make_lab, make_manager
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -78,6 +81,38 @@ def test_cancelled_run_feed_marks_events_cancelled(client):
     CourseRun.objects.filter(pk=run.pk).update(status=CourseRun.Status.CANCELLED)
     events = _events(client.get(reverse("calendar:run", args=[run.pk])))
     assert events[0]["status"] == "CANCELLED"
+
+
+def _host() -> str:
+    return urlsplit(settings.SITE_URL).hostname
+
+
+def test_run_feed_carries_each_sessions_sequence_which_grows_when_it_moves(client):
+    run = CourseRunFactory(sessions=2)
+    first, second = run.sessions.order_by("start")
+    url = reverse("calendar:run", args=[run.pk])
+    assert [e["sequence"] for e in _events(client.get(url))] == [0, 0]
+
+    services.session_update(session=second, by=make_manager(run.lab), location="Turnhalle, Schulstraße 4")
+
+    events = {str(e["uid"]): e for e in _events(client.get(url))}
+    assert events[f"session-{first.pk}@{_host()}"]["sequence"] == 0
+    moved = events[f"session-{second.pk}@{_host()}"]
+    assert (moved["sequence"], moved["location"]) == (1, "Turnhalle, Schulstraße 4")
+
+
+def test_lab_feed_keeps_a_called_off_run_as_cancelled_events(client):
+    lab = make_lab()
+    scheduled = CourseRunFactory(course=make_course(lab=lab), sessions=1)
+    called_off = CourseRunFactory(course=make_course(lab=lab), sessions=2)
+    services.run_cancel(run=called_off, by=make_manager(lab), message="Der Raum ist nicht nutzbar.")
+
+    events = {str(e["uid"]): e for e in _events(client.get(reverse("calendar:lab", args=[lab.slug])))}
+
+    assert events[f"session-{scheduled.sessions.get().pk}@{_host()}"].get("status") is None
+    for session in called_off.sessions.all():
+        event = events[f"session-{session.pk}@{_host()}"]
+        assert (event["status"], event["sequence"]) == ("CANCELLED", 1)
 
 
 def test_unknown_feeds_are_404(client):

@@ -6,6 +6,10 @@ machines; absolute timings do not, so none is asserted.
 
 Without DATABASE_URL the benchmarks run on a fresh SQLite file in a temporary folder; with it they run
 on a throwaway test database created next to the one named (PostgreSQL: `test_<name>`), never on it.
+
+On PostgreSQL the enrolment burst follows (`bench.enrolment_burst`): 200 people enrol in a run of 20 seats
+at once through the API of a real gunicorn server, against a floor on the same server. It exits with 1 if
+the seats or the waiting list came out wrong.
 """
 
 import argparse

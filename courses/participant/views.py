@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
@@ -12,7 +13,9 @@ from accounts import ratelimit
 from accounts.exceptions import DomainError
 from accounts.forms import SignupForm
 from courses.badges.selectors import badge_assertions_for_user
-from courses.models import CourseRun, Enrolment
+from courses.calendar.selectors import calendar_feed_url
+from courses.calendar.services import calendar_feed_get_or_create, calendar_feed_renew
+from courses.models import CalendarFeed, CourseRun, Enrolment
 from courses.participant.selectors import enrolment_list_for_user, enrolments_upcoming_and_past
 from courses.selectors import enrolment_cancel_refusal, enrolment_closed_reason, run_list
 from courses.services import enrolment_cancel, enrolment_create, offer_accept, offer_decline
@@ -85,11 +88,31 @@ def my_courses_view(request):
         sections.append(
             {"id": "fruehere", "title": _("Frühere und abgesagte Kurse"), "enrolments": past, "active": False}
         )
+    feed = CalendarFeed.objects.filter(user=request.user).first()
     context = {
         "sections": sections,
         "badges": list(badge_assertions_for_user(user=request.user)),
+        "calendar_url": calendar_feed_url(feed=feed) if feed else "",
     }
     return render(request, "courses/my_courses.html", context)
+
+
+@login_required
+@require_POST
+def calendar_feed_view(request, renew: bool = False):
+    """Make the person's private calendar address, or give it a new one (the old one stops working)."""
+    if renew:
+        calendar_feed_renew(user=request.user)
+        messages.success(
+            request,
+            _(
+                "Ihr Kalender hat eine neue Adresse. Die alte funktioniert nicht mehr; "
+                "tragen Sie die neue ein."
+            ),
+        )
+    else:
+        calendar_feed_get_or_create(user=request.user)
+    return redirect(reverse("courses:my_courses") + "#kalender")
 
 
 @login_required

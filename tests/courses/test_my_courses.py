@@ -155,7 +155,8 @@ def test_cancel_own_seat_promotes_first_waiting_and_mails_them(
     assert mine.status == Enrolment.Status.CANCELLED
     assert first.status == Enrolment.Status.CONFIRMED
     assert second.status == Enrolment.Status.WAITLISTED
-    assert [m.to for m in mailoutbox] == [[first.user.email]]
+    # The person who cancelled gets a confirmation; the one promoted is told of the seat.
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([mine.user.email, first.user.email])
 
 
 def test_cancel_waitlist_place_says_so(client):
@@ -196,3 +197,73 @@ def test_cancel_in_cancelled_run_is_refused(client):
     assert "kann nicht mehr abgesagt werden" in response.content.decode()
     enrolment.refresh_from_db()
     assert (enrolment.status, enrolment.cancelled_at) == (Enrolment.Status.CONFIRMED, None)
+
+
+# --- Cancellation deadline, offers, the personal calendar ---------------------------------------------------
+
+
+def test_the_cancellation_deadline_is_shown_and_ends_the_cancel_button(clock, client):
+    run = CourseRunFactory(capacity=3, starts_in=timedelta(days=4))
+    user = UserFactory()
+    enrolment = enrolment_create(run=run, user=user)
+    client.force_login(user)
+
+    page = client.get(URL).content.decode()
+    assert "Absagen bis" in page
+    assert _cancel_url(enrolment) in page
+
+    first = run.sessions.order_by("start").first().start
+    clock.move_to(first - timedelta(hours=47))
+    page = client.get(URL).content.decode()
+    assert "Die Absagefrist ist am" in page
+    assert _cancel_url(enrolment) not in page
+    # Still an upcoming course, not a past one.
+    assert page.index(str(run)) < page.index("Meine Zertifikate")
+    response = client.post(_cancel_url(enrolment), follow=True)
+    assert "Die Absagefrist ist am" in response.content.decode()
+    assert Enrolment.objects.get(pk=enrolment.pk).status == Enrolment.Status.CONFIRMED
+
+
+def test_an_offered_seat_is_taken_or_declined_from_my_courses(clock, client):
+    from courses.models import SeatRelease
+
+    run = CourseRunFactory(capacity=1, seat_release=SeatRelease.OFFER, offer_hours=24)
+    holder, first, second = (UserFactory() for _ in range(3))
+    seat = enrolment_create(run=run, user=holder)
+    offered = enrolment_create(run=run, user=first)
+    enrolment_create(run=run, user=second)
+    from courses.services import enrolment_cancel
+
+    enrolment_cancel(enrolment=seat, by=holder)
+    client.force_login(first)
+    page = client.get(URL).content.decode()
+    assert "Ein Platz ist für Sie frei geworden!" in page
+    assert reverse("courses:offer_accept", args=[offered.pk]) in page
+
+    # Another person cannot answer this offer.
+    client.force_login(second)
+    assert client.post(reverse("courses:offer_accept", args=[offered.pk])).status_code == 404
+    client.force_login(first)
+    response = client.post(reverse("courses:offer_accept", args=[offered.pk]), follow=True)
+    assert "ist sicher" in response.content.decode()
+    assert Enrolment.objects.get(pk=offered.pk).status == Enrolment.Status.CONFIRMED
+    response = client.post(reverse("courses:offer_decline", args=[offered.pk]), follow=True)
+    assert "gilt nicht mehr" in response.content.decode()
+
+
+def test_the_personal_calendar_address_is_made_and_renewed(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert "Kalender-Adresse anzeigen" in client.get(URL).content.decode()
+
+    client.post(reverse("courses:calendar_feed"))
+    first = user.calendar_feed.token
+    page = client.get(URL).content.decode()
+    assert f"/calendar/me/{first}.ics" in page
+    assert client.get(reverse("calendar:personal", args=[first])).status_code == 200
+
+    client.post(reverse("courses:calendar_feed_renew"))
+    user.calendar_feed.refresh_from_db()
+    assert user.calendar_feed.token != first
+    assert client.get(reverse("calendar:personal", args=[first])).status_code == 404
+    assert client.get(reverse("courses:calendar_feed")).status_code == 405

@@ -539,6 +539,20 @@ def test_wrong_password_changes_nothing(client, invited):
     assert "_auth_user_id" not in client.session
 
 
+def test_too_many_wrong_passwords_lock_the_login_and_say_until_when(client, settings, invited):
+    settings.LOGIN_RATE_LIMIT = 2
+    UserFactory(email="anna@example.org")
+    url = _invitation_url(invited)
+    client.post(url, {"password": "falsch-falsch", "consent": "on"})
+    response = client.post(url, {"password": "falsch-falsch", "consent": "on"})
+    assert response.status_code == 429
+    assert "Zu viele Anmeldeversuche." in _html(response)
+    response = client.post(url, {"password": PASSWORD, "consent": "on"})
+    assert response.status_code == 429
+    invited.refresh_from_db()
+    assert invited.status == S.INVITED
+
+
 def test_member_without_an_account_creates_one_and_accepts_in_one_step(client, invited):
     url = _invitation_url(invited)
     response = client.get(url)

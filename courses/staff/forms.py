@@ -40,7 +40,7 @@ class WaitlistMoveForm(forms.Form):
 class EnrolmentRemoveForm(forms.Form):
     reason = forms.CharField(
         label=_("Grund"),
-        help_text=_("Die Person bekommt ihn in ihrer Nachricht."),
+        help_text=_("Ein oder zwei kurze Sätze genügen."),
         max_length=2000,
         error_messages={"required": _("Bitte geben Sie einen Grund an; die Person erfährt ihn.")},
         widget=forms.Textarea(attrs={"rows": 4}),

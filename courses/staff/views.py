@@ -271,7 +271,7 @@ def _roster_rows(roster: Roster) -> list[list]:
     ]
     rows += [row(_("Platz angeboten"), e) for e in roster.offered]
     rows += [row(_("Warteliste"), e) for e in roster.waiting]
-    rows += [row(_("Abgemeldet"), e) for e in roster.cancelled]
+    rows += [row(_("Nicht mehr dabei"), e) for e in roster.cancelled]
     return rows
 
 

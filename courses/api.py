@@ -5,7 +5,7 @@ Views parse input, call one service or selector and answer; rules and permission
 (their domain errors become HTTP answers in `config.api.exception_handler`).
 """
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, status, viewsets
@@ -20,6 +20,7 @@ from accounts.selectors import organisations_of_contact
 
 from . import services
 from .badges.selectors import badge_assertions_for_user
+from .bookings.selectors import bookings_of_contact
 from .bookings.services import booking_cancel, booking_create, booking_member_add, booking_member_remove
 from .calendar.selectors import calendar_feed_url
 from .calendar.services import calendar_feed_get_or_create, calendar_feed_renew
@@ -30,6 +31,7 @@ from .models import BadgeAssertion, Booking, CoursePage, CourseRun, Enrolment, S
 from .participant.selectors import enrolment_list_for_user, enrolments_manageable_by
 from .selectors import run_get, run_list, session_get, user_can_teach, waitlist_position
 from .serializers import (
+    BOOKING_PLACES,
     AttendanceSerializer,
     BadgeSerializer,
     BookingCreateSerializer,
@@ -56,18 +58,9 @@ DOMAIN_ERROR = OpenApiResponse(description="Fehler mit Begründung in `detail`."
 NOT_FOUND = OpenApiResponse(description="Nicht gefunden, oder nicht für Sie sichtbar.")
 
 
-def bookings_of_contact(*, user) -> QuerySet[Booking]:
-    """The bookings of every organisation the person is a contact of, newest first, with the places
-    `BookingSerializer` counts (all but ended ones), in a fixed number of queries."""
-    places = (
-        Enrolment.objects.exclude(status=Enrolment.Status.CANCELLED).select_related("user").order_by("pk")
-    )
-    return (
-        Booking.objects.filter(organisation__in=organisations_of_contact(user=user).values("pk"))
-        .select_related("run__course", "organisation")
-        .prefetch_related(Prefetch("enrolments", queryset=places))
-        .order_by("-created_at", "-pk")
-    )
+def bookings_with_places(*, user) -> QuerySet[Booking]:
+    """The bookings of the person's organisations as `BookingSerializer` shows them."""
+    return bookings_of_contact(user=user).prefetch_related(BOOKING_PLACES)
 
 
 class TeachesRun(permissions.BasePermission):
@@ -232,7 +225,7 @@ class RunViewSet(
         serializer = BookingCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         booking = booking_create(run=run, by=request.user, **serializer.validated_data)
-        booking = bookings_of_contact(user=request.user).get(pk=booking.pk)
+        booking = bookings_with_places(user=request.user).get(pk=booking.pk)
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -372,7 +365,7 @@ class MyOrganisationsView(generics.ListAPIView):
 
 
 class MyBookingsView(generics.ListAPIView):
-    """The bookings of the organisations the signed-in person is a contact of, newest first."""
+    """The bookings of the organisations the signed-in person is a contact of, soonest course first."""
 
     serializer_class = BookingSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -380,7 +373,7 @@ class MyBookingsView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Booking]:
         if getattr(self, "swagger_fake_view", False):
             return Booking.objects.none()
-        return bookings_of_contact(user=self.request.user)
+        return bookings_with_places(user=self.request.user)
 
 
 @extend_schema_view(retrieve=extend_schema(responses={200: BookingSerializer, 404: NOT_FOUND}))
@@ -394,7 +387,7 @@ class BookingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Booking]:
         if getattr(self, "swagger_fake_view", False):
             return Booking.objects.none()
-        return bookings_of_contact(user=self.request.user)
+        return bookings_with_places(user=self.request.user)
 
     @extend_schema(
         request=BookingMemberCreateSerializer,
@@ -432,7 +425,7 @@ class BookingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def member(self, request, pk=None, enrolment=None):
         """Take a named member off their seat, which stays with the organisation for someone else."""
         booking = self.get_object()
-        place = next((e for e in booking.enrolments.all() if e.pk == int(enrolment)), None)
+        place = next((p for p in booking.listed_places if p.pk == int(enrolment)), None)
         if place is None:
             raise NotFound()
         booking_member_remove(booking=booking, enrolment=place, by=request.user)

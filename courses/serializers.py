@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -267,8 +268,14 @@ MEMBER_STATUSES = (
     Enrolment.Status.COMPLETED,
     Enrolment.Status.NOT_COMPLETED,
 )
-# Seats the organisation holds, named or not (an offered seat is not held until it is accepted).
-HELD_STATUSES = (Enrolment.Status.RESERVED, *MEMBER_STATUSES)
+# What `BookingSerializer` lists of a booking's places besides the counts: named members and open offers.
+BOOKING_PLACES = Prefetch(
+    "enrolments",
+    queryset=Enrolment.objects.filter(status__in=(*MEMBER_STATUSES, Enrolment.Status.OFFERED))
+    .select_related("user")
+    .order_by("pk"),
+    to_attr="listed_places",
+)
 
 
 class BookingMemberSerializer(serializers.Serializer):
@@ -293,15 +300,22 @@ class BookingOfferSerializer(serializers.Serializer):
 
 
 class BookingSerializer(serializers.ModelSerializer):
-    """A booking with its seats counted from the places it has (prefetched as `enrolments`)."""
+    """A booking as `courses.bookings.selectors.bookings_of_contact` counts its seats, with the places
+    of `BOOKING_PLACES` prefetched."""
 
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     course_title = serializers.CharField(source="run.course.title", read_only=True)
-    seats = serializers.SerializerMethodField(help_text=_("Plätze, die die Organisation sicher hat."))
-    seats_unnamed = serializers.SerializerMethodField(
-        help_text=_("Davon Plätze, die noch keinen Namen haben.")
+    seats = serializers.IntegerField(
+        source="seats_held",
+        read_only=True,
+        help_text=_("Plätze, die die Organisation sicher hat, mit oder ohne Namen."),
     )
-    seats_waitlisted = serializers.SerializerMethodField(help_text=_("Plätze auf der Warteliste."))
+    seats_unnamed = serializers.IntegerField(
+        read_only=True, help_text=_("Davon Plätze, die noch keinen Namen haben.")
+    )
+    seats_waitlisted = serializers.IntegerField(
+        source="seats_waiting", read_only=True, help_text=_("Plätze auf der Warteliste.")
+    )
     members = serializers.SerializerMethodField(help_text=_("Die benannten Personen."))
     offers = serializers.SerializerMethodField(
         help_text=_(
@@ -328,25 +342,15 @@ class BookingSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def _places(self, booking: Booking, statuses) -> list[Enrolment]:
-        return [place for place in booking.enrolments.all() if place.status in statuses]
-
-    def get_seats(self, booking: Booking) -> int:
-        return len(self._places(booking, HELD_STATUSES))
-
-    def get_seats_unnamed(self, booking: Booking) -> int:
-        return len(self._places(booking, [Enrolment.Status.RESERVED]))
-
-    def get_seats_waitlisted(self, booking: Booking) -> int:
-        return len(self._places(booking, [Enrolment.Status.WAITLISTED]))
-
     @extend_schema_field(BookingMemberSerializer(many=True))
     def get_members(self, booking: Booking) -> list:
-        return BookingMemberSerializer(self._places(booking, MEMBER_STATUSES), many=True).data
+        members = [place for place in booking.listed_places if place.status in MEMBER_STATUSES]
+        return BookingMemberSerializer(members, many=True).data
 
     @extend_schema_field(BookingOfferSerializer(many=True))
     def get_offers(self, booking: Booking) -> list:
-        return BookingOfferSerializer(self._places(booking, [Enrolment.Status.OFFERED]), many=True).data
+        offers = [place for place in booking.listed_places if place.status == Enrolment.Status.OFFERED]
+        return BookingOfferSerializer(offers, many=True).data
 
 
 class BookingCreateSerializer(serializers.Serializer):

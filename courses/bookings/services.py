@@ -81,16 +81,17 @@ def booking_create(
         waiting = Enrolment.objects.filter(run=run, status=Enrolment.Status.WAITLISTED).exists()
         free = 0 if waiting else max(seats_free(run=run), 0)
         if free < seats and not waitlist_rest:
-            raise NotEnoughSeats(
-                ngettext(
+            if free == 0:
+                message = _("Es ist kein Platz mehr frei. Sie können alle Plätze auf die Warteliste setzen.")
+            else:
+                message = ngettext(
                     "Es ist nur noch %(n)s Platz frei. Buchen Sie weniger Plätze oder setzen Sie die "
                     "übrigen auf die Warteliste.",
                     "Es sind nur noch %(n)s Plätze frei. Buchen Sie weniger Plätze oder setzen Sie die "
                     "übrigen auf die Warteliste.",
                     free,
-                )
-                % {"n": free}
-            )
+                ) % {"n": free}
+            raise NotEnoughSeats(message)
         now = timezone.now()
         booking = Booking.objects.create(
             run=run, organisation=organisation, booked_by=by, seats_requested=seats

@@ -4,7 +4,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from courses.catalogue.selectors import runs_for_course_page, upcoming_runs_for_lab
+from courses.bookings.selectors import runs_for_course_page_with_booking
+from courses.catalogue.selectors import upcoming_runs_for_lab
 from courses.selectors import format_moment
 from courses.trainer.selectors import user_teaches_anywhere
 
@@ -55,11 +56,12 @@ def upcoming_runs(context, lab, limit: int = 20):
 
 @register.inclusion_tag("courses/includes/course_runs.html", takes_context=True)
 def course_runs(context, course):
-    """The runs of a course offer with the visitor's enrolment state: `{% course_runs course=page %}`."""
+    """The runs of a course offer with the visitor's enrolment state, the cancellation deadline and, for
+    contacts of an organisation, the way to book seats: `{% course_runs course=page %}`."""
     request = context.get("request")
     user = getattr(request, "user", None)
     return {
-        "runs": runs_for_course_page(course=course, user=user),
+        "runs": runs_for_course_page_with_booking(course=course, user=user),
         "course": course,
         "request": request,
         "user": user,

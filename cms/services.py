@@ -27,7 +27,14 @@ CONTACT_PHONE = "05151 555 100"
 
 EDITORS_GROUP = "Redaktion"
 # Editors may write and publish every page below the home page and upload images and documents.
-EDITOR_PERMISSIONS = ("wagtailadmin.access_admin",)
+EDITOR_PERMISSIONS = (
+    "wagtailadmin.access_admin",
+    # The wording of the platform's mails (E-Mail-Texte).
+    "outbox.add_mailtext",
+    "outbox.change_mailtext",
+    "outbox.delete_mailtext",
+    "outbox.view_mailtext",
+)
 EDITOR_PAGE_PERMISSIONS = ("wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.publish_page")
 EDITOR_COLLECTION_PERMISSIONS = (
     "wagtailimages.add_image",

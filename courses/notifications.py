@@ -33,7 +33,7 @@ WAITLIST_PROMOTION = "waitlist_promotion"  # a seat given from the waiting list 
 SEAT_OFFER = "seat_offer"  # a freed seat offered until `offer_expires_at`
 ENROLMENT_CANCELLED = "enrolment_cancelled"  # the place ended; the text follows `cancel_cause`
 RUN_CHANGED = "run_changed"  # time or place changed; key: the run's schedule version
-SESSION_REMINDER = "session_reminder"  # 24 h before a session; key: "session-<id>"
+SESSION_REMINDER = "session_reminder"  # 24 h before a session; key: "session-<id>-v<sequence>"
 MEMBER_INVITATION = "member_invitation"  # a contact named a member
 # To the contact who booked.
 BOOKING_CONFIRMATION = "booking_confirmation"
@@ -713,10 +713,11 @@ def send_run_changed(enrolment_id: int, key: str = "") -> None:
 
 
 def send_session_reminder(enrolment_id: int, key: str = "") -> None:
-    """A day before a session (key "session-<id>"), while the person still has the seat and the session
-    still begins within the day."""
+    """A day before a session (key "session-<id>-v<sequence>"), while the person still has the seat and the
+    session still begins within the day. A session moved later is reminded again under its new sequence."""
     enrolment = _enrolment(enrolment_id)
-    prefix, _dash, session_id = key.partition("-")
+    prefix, _dash, rest = key.partition("-")
+    session_id = rest.partition("-")[0]
     if enrolment is None or prefix != "session" or not session_id.isdigit():
         return
     if enrolment.status != Enrolment.Status.CONFIRMED or enrolment.run.status != CourseRun.Status.SCHEDULED:

@@ -811,17 +811,18 @@ def _session_remove(*, session: Session) -> None:
 
 def session_reminders_record(*, now=None, ahead: timedelta = timedelta(hours=24)) -> int:
     """Record a reminder for everyone with a seat in each session that begins within `ahead` (Celery
-    beat). Each person is reminded of each session once, however often this runs."""
+    beat). Each person is reminded of each session once, however often this runs; a session moved since
+    (a new sequence) is reminded again at its new time."""
     now = now or timezone.now()
     sessions = Session.objects.filter(
         start__gt=now, start__lte=now + ahead, run__status=CourseRun.Status.SCHEDULED
-    ).values_list("pk", "run_id")
+    ).values_list("pk", "run_id", "sequence")
     items = []
-    for session_id, run_id in sessions:
+    for session_id, run_id, sequence in sessions:
         holders = Enrolment.objects.filter(run_id=run_id, status=Enrolment.Status.CONFIRMED).values_list(
             "pk", flat=True
         )
-        items += [(pk, f"session-{session_id}") for pk in holders]
+        items += [(pk, f"session-{session_id}-v{sequence}") for pk in holders]
     with transaction.atomic(durable=True):
         outbox_add_many(kind=notifications.SESSION_REMINDER, items=items)
     return len(items)

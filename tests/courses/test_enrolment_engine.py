@@ -488,4 +488,4 @@ def test_reminders_are_recorded_once_per_person_and_session_within_24_hours(cloc
     clock.move_to(first.start - timedelta(hours=23))
     session_reminders_record()
     session_reminders_record()
-    assert owed(notifications.SESSION_REMINDER) == [(seat.pk, f"session-{first.pk}")]
+    assert owed(notifications.SESSION_REMINDER) == [(seat.pk, f"session-{first.pk}-v0")]

@@ -108,8 +108,7 @@ def _enrolled_message(enrolment: Enrolment) -> str:
     name = enrolment.holder_name
     if enrolment.status == Enrolment.Status.WAITLISTED:
         return _(
-            "Der Kurs ist voll. %(name)s steht jetzt auf der Warteliste, auf Platz %(position)s, "
-            "und bekommt eine E-Mail."
+            "%(name)s steht jetzt auf der Warteliste, auf Platz %(position)s, und bekommt eine E-Mail."
         ) % {"name": name, "position": waitlist_position(enrolment=enrolment)}
     return _("%(name)s ist angemeldet und bekommt eine Bestätigung per E-Mail.") % {"name": name}
 

@@ -16,8 +16,6 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from core.pdf import FONTS_DIR as FONTS_DIR
-from core.pdf import FontsOnlyFetcher as FontsOnlyFetcher
 from core.pdf import render_pdf
 
 from .issuer import issuer_name

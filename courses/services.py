@@ -74,16 +74,24 @@ def seats_free(*, run: CourseRun) -> int:
     return run.capacity - Enrolment.objects.filter(run=run, status__in=SEAT_TAKING).count()
 
 
-def _enrol(*, run: CourseRun, user: User, now) -> Enrolment:
-    """A seat if one is free, else the end of the waiting list. Call with the run locked."""
+def _enrol(*, run: CourseRun, user: User, now, for_someone: bool = False) -> Enrolment:
+    """A seat if one is free, else the end of the waiting list. Call with the run locked.
+
+    `for_someone`: the lab enrols the person, so refusals speak of them, not to them."""
     if Enrolment.objects.filter(run=run, user=user).exclude(status=Enrolment.Status.CANCELLED).exists():
-        raise AlreadyEnrolled()
+        raise AlreadyEnrolled(
+            _("Diese Person ist für diesen Kurs bereits angemeldet.") if for_someone else None
+        )
     if (
         Enrolment.objects.filter(run=run, member_email__iexact=user.email)
         .exclude(status=Enrolment.Status.CANCELLED)
         .exists()
     ):
-        raise AlreadyEnrolled(_("Eine Organisation hat Sie für diesen Kurs schon eingeladen."))
+        raise AlreadyEnrolled(
+            _("Eine Organisation hat diese Person für diesen Kurs schon eingeladen.")
+            if for_someone
+            else _("Eine Organisation hat Sie für diesen Kurs schon eingeladen.")
+        )
     # People waiting before this one keep their turn, also while a freed seat is on offer to one of them.
     waiting = Enrolment.objects.filter(run=run, status=Enrolment.Status.WAITLISTED).exists()
     if not waiting and seats_free(run=run) > 0:
@@ -139,7 +147,7 @@ def enrolment_create_for_person(*, run: CourseRun, by: User, full_name: str, ema
             user = User.objects.create_user(email=email, password=None, full_name=full_name)
         elif not user.is_active:
             raise DomainError(_("Dieses Konto ist gesperrt."))
-        return _enrol(run=run, user=user, now=timezone.now())
+        return _enrol(run=run, user=user, now=timezone.now(), for_someone=True)
 
 
 def _can_manage_enrolment(*, enrolment: Enrolment, by: User) -> bool:

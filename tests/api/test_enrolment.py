@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from rest_framework.throttling import ScopedRateThrottle
@@ -22,8 +22,12 @@ def test_enrol_gives_a_confirmed_seat(person_api, person):
         "course_title": run.course.title,
         "status": "confirmed",
         "waitlist_position": None,
+        "offer_expires_at": None,
+        "cancellation_deadline": response.json()["cancellation_deadline"],
         "created_at": response.json()["created_at"],
     }
+    first = run.sessions.order_by("start").first().start
+    assert datetime.fromisoformat(response.json()["cancellation_deadline"]) == first - timedelta(hours=48)
     assert enrolment.status == Enrolment.Status.CONFIRMED
     assert enrolment.confirmed_at is not None
 

@@ -5,7 +5,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from certificates.pdf import FONTS_DIR, FontsOnlyFetcher
+from core.pdf import FONTS_DIR, FontsOnlyFetcher
 
 pytestmark = pytest.mark.django_db
 

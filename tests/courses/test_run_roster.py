@@ -346,7 +346,7 @@ def test_a_phone_in_of_someone_already_enrolled_is_refused_with_the_services_mes
         follow=True,
     )
 
-    assert "Sie sind für diesen Kurs bereits angemeldet." in response.content.decode()
+    assert "Diese Person ist für diesen Kurs bereits angemeldet." in response.content.decode()
     assert Enrolment.objects.filter(run=run).count() == 1
     assert owed(notifications.ENROLMENT_CONFIRMATION) == list(
         Enrolment.objects.filter(run=run).values_list("pk", flat=True)

@@ -317,9 +317,7 @@ def print_report(floor: list[Round], enrolment: list[Round], outcomes: list[Outc
         )
     print("Der Server nimmt Mails in den Ausgang auf, verschickt sie aber nicht (das tut im Betrieb der")
     print("Celery-Worker). Die API-Drosseln sind nur für den Server des Benchmarks hochgesetzt")
-    print(
-        "(bench/settings.py), damit 200 Anmeldungen von einer Adresse gemessen und nicht abgewiesen werden."
-    )
+    print("(bench/settings.py), damit der Benchmark die Anmeldung misst und nie die Drossel.")
 
 
 # --- The burst ----------------------------------------------------------------------------------------

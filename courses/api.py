@@ -29,7 +29,7 @@ from .exceptions import NotFound
 from .filters import CourseFilter, RunFilter
 from .models import BadgeAssertion, Booking, CoursePage, CourseRun, Enrolment, Session
 from .participant.selectors import enrolment_list_for_user, enrolments_manageable_by
-from .selectors import run_get, run_list, session_get, user_can_teach, waitlist_position
+from .selectors import run_get, run_list, session_get, user_can_teach
 from .serializers import (
     BOOKING_PLACES,
     AttendanceSerializer,
@@ -198,8 +198,11 @@ class RunViewSet(
     )
     def enrol(self, request, pk=None):
         """Take a seat, or a place on the waiting list when the run is full."""
-        enrolment = services.enrolment_create(run=self.get_object(), user=request.user)
-        enrolment.waitlist_position = waitlist_position(enrolment=enrolment)
+        # The service locks and reads the run itself (404 when there is none); the run list's counts would
+        # only slow down the busiest request of the API.
+        if not str(pk).isdigit() or len(str(pk)) > 18:
+            raise NotFound()
+        enrolment = services.enrolment_create(run=CourseRun(pk=int(pk)), user=request.user)
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

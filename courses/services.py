@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
@@ -65,8 +65,24 @@ from .signals import enrolment_completed
 def lock_run(run: CourseRun) -> CourseRun:
     """Lock the run's row for the rest of the transaction (PostgreSQL); SQLite locks the whole database.
 
-    Every change of seats, attendance or the run's state takes this lock first."""
-    return CourseRun.objects.select_for_update().get(pk=run.pk)
+    Every change of seats, attendance or the run's state takes this lock first. The run comes with its
+    course and `first_start` (when its first session began when it was locked), read in the same query.
+    A run that does not exist is not found.
+    """
+    locked = (
+        CourseRun.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .annotate(
+            first_start=Subquery(
+                Session.objects.filter(run=OuterRef("pk")).order_by("start").values("start")[:1]
+            )
+        )
+        .filter(pk=run.pk)
+        .first()
+    )
+    if locked is None:
+        raise NotFound()
+    return locked
 
 
 def seats_free(*, run: CourseRun) -> int:
@@ -77,32 +93,37 @@ def seats_free(*, run: CourseRun) -> int:
 def _enrol(*, run: CourseRun, user: User, now, for_someone: bool = False) -> Enrolment:
     """A seat if one is free, else the end of the waiting list. Call with the run locked.
 
-    `for_someone`: the lab enrols the person, so refusals speak of them, not to them."""
-    if Enrolment.objects.filter(run=run, user=user).exclude(status=Enrolment.Status.CANCELLED).exists():
+    `for_someone`: the lab enrols the person, so refusals speak of them, not to them. One query reads
+    everything the decision needs; the enrolment comes back with its run and `waitlist_position`.
+    """
+    active = ~Q(status=Enrolment.Status.CANCELLED)
+    place = Enrolment.objects.filter(run=run).aggregate(
+        mine=Count("pk", filter=active & Q(user=user)),
+        invited=Count("pk", filter=active & Q(member_email__iexact=user.email)),
+        waiting=Count("pk", filter=Q(status=Enrolment.Status.WAITLISTED)),
+        taken=Count("pk", filter=Q(status__in=SEAT_TAKING)),
+    )
+    if place["mine"]:
         raise AlreadyEnrolled(
             _("Diese Person ist für diesen Kurs bereits angemeldet.") if for_someone else None
         )
-    if (
-        Enrolment.objects.filter(run=run, member_email__iexact=user.email)
-        .exclude(status=Enrolment.Status.CANCELLED)
-        .exists()
-    ):
+    if place["invited"]:
         raise AlreadyEnrolled(
             _("Eine Organisation hat diese Person für diesen Kurs schon eingeladen.")
             if for_someone
             else _("Eine Organisation hat Sie für diesen Kurs schon eingeladen.")
         )
     # People waiting before this one keep their turn, also while a freed seat is on offer to one of them.
-    waiting = Enrolment.objects.filter(run=run, status=Enrolment.Status.WAITLISTED).exists()
-    if not waiting and seats_free(run=run) > 0:
+    if not place["waiting"] and place["taken"] < run.capacity:
         fields = {"status": Enrolment.Status.CONFIRMED, "confirmed_at": now}
     else:
         fields = {"status": Enrolment.Status.WAITLISTED, "waitlisted_at": now}
-    try:
-        with transaction.atomic():
-            enrolment = Enrolment.objects.create(run=run, user=user, **fields)
-    except IntegrityError as exc:
-        raise AlreadyEnrolled() from exc
+    # The run's lock makes a second enrolment of the same person wait and then see the first; the unique
+    # constraint is the last line (its IntegrityError ends the whole transaction, see `enrolment_create`).
+    enrolment = Enrolment.objects.create(run=run, user=user, **fields)
+    enrolment.waitlist_position = (
+        place["waiting"] + 1 if enrolment.status == Enrolment.Status.WAITLISTED else None
+    )
     outbox_add(kind=notifications.ENROLMENT_CONFIRMATION, object_id=enrolment.pk)
     return enrolment
 
@@ -111,12 +132,15 @@ def enrolment_create(*, run: CourseRun, user: User) -> Enrolment:
     """Give the person a seat if one is free, else a place at the end of the waiting list."""
     if not user.is_authenticated or not user.is_active:
         raise NotAllowed()
-    with transaction.atomic(durable=True):
-        run = lock_run(run)
-        reason = enrolment_closed_reason(run=run)
-        if reason:
-            raise EnrolmentClosed(reason)
-        return _enrol(run=run, user=user, now=timezone.now())
+    try:
+        with transaction.atomic(durable=True):
+            run = lock_run(run)
+            reason = enrolment_closed_reason(run=run)
+            if reason:
+                raise EnrolmentClosed(reason)
+            return _enrol(run=run, user=user, now=timezone.now())
+    except IntegrityError as exc:
+        raise AlreadyEnrolled() from exc
 
 
 def enrolment_create_for_person(*, run: CourseRun, by: User, full_name: str, email: str) -> Enrolment:
@@ -147,7 +171,11 @@ def enrolment_create_for_person(*, run: CourseRun, by: User, full_name: str, ema
             user = User.objects.create_user(email=email, password=None, full_name=full_name)
         elif not user.is_active:
             raise DomainError(_("Dieses Konto ist gesperrt."))
-        return _enrol(run=run, user=user, now=timezone.now(), for_someone=True)
+        try:
+            with transaction.atomic():
+                return _enrol(run=run, user=user, now=timezone.now(), for_someone=True)
+        except IntegrityError as exc:
+            raise AlreadyEnrolled(_("Diese Person ist für diesen Kurs bereits angemeldet.")) from exc
 
 
 def _can_manage_enrolment(*, enrolment: Enrolment, by: User) -> bool:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
@@ -54,6 +54,7 @@ from .selectors import (
     SEAT_TAKING,
     enrolment_cancel_refusal,
     enrolment_closed_reason,
+    run_places_for_person,
     run_ready_to_close,
     unnamed_release_at,
     user_can_teach,
@@ -66,12 +67,11 @@ def lock_run(run: CourseRun) -> CourseRun:
     """Lock the run's row for the rest of the transaction (PostgreSQL); SQLite locks the whole database.
 
     Every change of seats, attendance or the run's state takes this lock first. The run comes with its
-    course and `first_start` (when its first session began when it was locked), read in the same query.
+    `first_start` (when its first session begins, as it was when locked), read in the same query.
     A run that does not exist is not found.
     """
     locked = (
         CourseRun.objects.select_for_update(of=("self",))
-        .select_related("course")
         .annotate(
             first_start=Subquery(
                 Session.objects.filter(run=OuterRef("pk")).order_by("start").values("start")[:1]
@@ -94,15 +94,10 @@ def _enrol(*, run: CourseRun, user: User, now, for_someone: bool = False) -> Enr
     """A seat if one is free, else the end of the waiting list. Call with the run locked.
 
     `for_someone`: the lab enrols the person, so refusals speak of them, not to them. One query reads
-    everything the decision needs; the enrolment comes back with its run and `waitlist_position`.
+    everything the decision needs, so the run's lock is held for as little as possible; the enrolment
+    comes back with `waitlist_position`.
     """
-    active = ~Q(status=Enrolment.Status.CANCELLED)
-    place = Enrolment.objects.filter(run=run).aggregate(
-        mine=Count("pk", filter=active & Q(user=user)),
-        invited=Count("pk", filter=active & Q(member_email__iexact=user.email)),
-        waiting=Count("pk", filter=Q(status=Enrolment.Status.WAITLISTED)),
-        taken=Count("pk", filter=Q(status__in=SEAT_TAKING)),
-    )
+    place = run_places_for_person(run=run, user=user)
     if place["mine"]:
         raise AlreadyEnrolled(
             _("Diese Person ist für diesen Kurs bereits angemeldet.") if for_someone else None

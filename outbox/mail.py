@@ -20,6 +20,8 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
+from core.text import single_line
+
 logger = logging.getLogger(__name__)
 
 # A placeholder is a plain name: no attributes, indexes, conversions or formats an editor could misuse.
@@ -208,13 +210,6 @@ def send(
         message.attach(name, content, mimetype)
     message.send()
     return message
-
-
-def single_line(text: str) -> str:
-    """The subject on one line: line breaks and other control characters become single spaces, since a
-    line break in a header breaks the mail. The same rule as `core.text.single_line`, which the outbox
-    may not import (its layer sits beside `core`)."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
 
 
 def _tidy(text: str) -> str:

@@ -43,7 +43,8 @@ test: venv sysdeps
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 -m "not e2e and not integration"
+	$(PY) -m pytest -m "e2e or integration"
 	$(MAKE) --no-print-directory test-clock-eve
 
 # The unit tests at awkward wall-clock times. `make test` runs them once at 23:30 on the eve of the change to

@@ -3,14 +3,18 @@
 import pytest
 
 from cms.services import site_structure_ensure
+from courses.bookings.services import booking_create, booking_member_add
+from courses.bookings.tokens import invitation_token
 from courses.models import Attendance
 from tests.factories import (
     AttendanceFactory,
     CourseRunFactory,
     EnrolmentFactory,
     UserFactory,
+    make_contact,
     make_course,
     make_lab,
+    make_manager,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -40,6 +44,15 @@ def site():
     AttendanceFactory(session=session, enrolment=enrolment, status=Attendance.Status.PRESENT)
     full = CourseRunFactory(course=course, capacity=1)
     EnrolmentFactory(run=full)
+    contact = make_contact(email="verein@example.org", full_name="Klaus Verein")
+    manager = make_manager(lab)
+    manager.email = "labor@example.org"
+    for person in (contact, manager):
+        person.set_password(PASSWORD)
+        person.save()
+    organisation = contact.organisation_memberships.get().organisation
+    booking = booking_create(run=run, organisation=organisation, by=contact, seats=2)
+    invited = booking_member_add(booking=booking, by=contact, name="Erna Beispiel", email="erna@example.org")
     return {
         "public": {
             "home": "/",
@@ -51,6 +64,17 @@ def site():
             "verify": "/verify/",
         },
         "participant": {"my_courses": "/meine-kurse/"},
+        "invitation": {"invitation": f"/einladung/{invitation_token(invited)}/"},
+        "contact": {
+            "book": f"/termine/{run.pk}/buchen/",
+            "my_bookings": "/meine-buchungen/",
+            "booking": f"/meine-buchungen/{booking.pk}/",
+        },
+        "manager": {
+            "roster": f"/team/termine/{run.pk}/",
+            "remove": f"/team/termine/{run.pk}/anmeldungen/{enrolment.pk}/abmelden/",
+            "cancel_run": f"/team/termine/{run.pk}/absagen/",
+        },
         "trainer": {
             "dashboard": "/kursleitung/",
             "attendance": f"/kursleitung/treffen/{session.pk}/anwesenheit/",
@@ -87,7 +111,14 @@ def serious_violations(browser, base_url: str, paths: dict[str, str], login: str
 
 @pytest.mark.parametrize(
     ("audience", "login"),
-    [("public", None), ("participant", "teilnahme@example.org"), ("trainer", "kursleitung@example.org")],
+    [
+        ("public", None),
+        ("invitation", None),
+        ("participant", "teilnahme@example.org"),
+        ("trainer", "kursleitung@example.org"),
+        ("contact", "verein@example.org"),
+        ("manager", "labor@example.org"),
+    ],
 )
 def test_pages_have_no_serious_accessibility_violations(browser, live_server, site, audience, login):
     assert serious_violations(browser, live_server.url, site[audience], login) == []

@@ -1,10 +1,13 @@
-"""Loaded by pytest before Django (see `addopts` in pyproject.toml): the test server speaks plain HTTP."""
+"""Loaded by pytest before Django (see `addopts` in pyproject.toml): the test server speaks plain HTTP and
+passwords are hashed cheaply."""
 
 import os
 
 for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
     os.environ.setdefault(name, "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+# A password hash that takes a microsecond, not a second: factories give every person a password.
+os.environ.setdefault("PASSWORD_HASHERS", "django.contrib.auth.hashers.MD5PasswordHasher")
 
 # Static files come from the finders in tests; an empty collected-files folder keeps WhiteNoise quiet.
 if "STATIC_ROOT" not in os.environ:

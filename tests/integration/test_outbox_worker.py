@@ -33,6 +33,7 @@ pytestmark = [
 ]
 
 CONFIRMED = "Anmeldung bestätigt"
+CANCELLED = "Abmeldung bestätigt"
 PROMOTED = "Ein Platz ist frei geworden"
 CERTIFICATE_READY = "Ihr Zertifikat ist da"
 
@@ -60,7 +61,8 @@ def test_work_owed_while_the_broker_was_down_arrives_once(redis_broker, start_wo
     graduates = [UserFactory(), UserFactory()]
     _close_with_attendance(CourseRunFactory(sessions=2, starts_in=-timedelta(days=14)), graduates)
 
-    assert OutboxItem.objects.filter(delivered_at__isnull=True).count() == 4
+    # Three confirmations (the first one will find its enrolment cancelled), the cancellation, the promotion.
+    assert OutboxItem.objects.filter(delivered_at__isnull=True).count() == 5
     assert certificates_owed_count() == 2
     assert not Certificate.objects.exists()
 
@@ -72,6 +74,7 @@ def test_work_owed_while_the_broker_was_down_arrives_once(redis_broker, start_wo
     )
     expected = Counter(
         {
+            (first.email, CANCELLED): 1,
             (second.email, CONFIRMED): 1,
             (waiting.email, CONFIRMED): 1,
             (waiting.email, PROMOTED): 1,
@@ -86,7 +89,7 @@ def test_work_owed_while_the_broker_was_down_arrives_once(redis_broker, start_wo
     )
 
     assert _kinds(worker.mails()) == expected, worker.log()
-    assert OutboxItem.objects.count() == 6
+    assert OutboxItem.objects.count() == 7
     assert certificates_owed_count() == 0
     assert Certificate.objects.count() == 2
     assert len([path for path in worker.pdf_files() if path.suffix == ".pdf"]) == 2

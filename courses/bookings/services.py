@@ -31,6 +31,7 @@ from ..selectors import (
     unnamed_release_at,
 )
 from ..services import end_place, fill_free_seats, lock_run, return_to_booking, seats_free
+from .selectors import invitation_refusal
 
 
 class NotEnoughSeats(DomainError):
@@ -244,11 +245,10 @@ def invitation_accept(*, enrolment: Enrolment, user: User, consent: bool) -> Enr
     with transaction.atomic(durable=True):
         run = lock_run(enrolment.run)
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-        if enrolment.status != Enrolment.Status.INVITED or run.status != CourseRun.Status.SCHEDULED:
-            raise DomainError(_("Diese Einladung gilt nicht mehr."))
-        first_start = run_first_start(run)
-        if first_start is not None and timezone.now() >= first_start:
-            raise DomainError(_("Dieser Kurs hat schon begonnen."))
+        enrolment.run = run
+        refusal = invitation_refusal(enrolment=enrolment)
+        if refusal:
+            raise DomainError(refusal)
         if Enrolment.objects.filter(run=run, user=user).exclude(status=Enrolment.Status.CANCELLED).exists():
             raise MemberAlreadyEnrolled(_("Sie haben in diesem Kurs schon einen Platz."))
         enrolment.user = user
@@ -270,8 +270,10 @@ def invitation_decline(*, enrolment: Enrolment) -> Enrolment:
         enrolment = (
             Enrolment.objects.select_related("booking").select_for_update(of=("self",)).get(pk=enrolment.pk)
         )
-        if enrolment.status != Enrolment.Status.INVITED or run.status != CourseRun.Status.SCHEDULED:
-            raise DomainError(_("Diese Einladung gilt nicht mehr."))
+        enrolment.run = run
+        refusal = invitation_refusal(enrolment=enrolment)
+        if refusal:
+            raise DomainError(refusal)
         now = timezone.now()
         returned = return_to_booking(enrolment=enrolment, run=run, now=now)
         end_place(enrolment=enrolment, cause=Enrolment.Cause.SELF, now=now)

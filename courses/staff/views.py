@@ -26,7 +26,7 @@ from core.pdf import render_pdf
 from courses import services
 from courses.exceptions import DomainError
 from courses.models import CourseRun, Enrolment
-from courses.selectors import enrolment_cancel_refusal, enrolment_closed_reason, waitlist_position
+from courses.selectors import enrolment_cancel_refusal, enrolment_closed_reason
 from courses.staff.selectors import (
     Roster,
     roster_can_manage,
@@ -109,7 +109,7 @@ def _enrolled_message(enrolment: Enrolment) -> str:
     if enrolment.status == Enrolment.Status.WAITLISTED:
         return _(
             "%(name)s steht jetzt auf der Warteliste, auf Platz %(position)s, und bekommt eine E-Mail."
-        ) % {"name": name, "position": waitlist_position(enrolment=enrolment)}
+        ) % {"name": name, "position": enrolment.waitlist_position}
     return _("%(name)s ist angemeldet und bekommt eine Bestätigung per E-Mail.") % {"name": name}
 
 

@@ -575,3 +575,26 @@ def test_cancelling_a_seat_after_the_deadline_is_400_with_the_deadline(clock, pe
     assert _deadline_text(enrolment.run) in response.json()["detail"]
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.CONFIRMED
+
+
+def test_hostile_booking_input_is_a_400_and_changes_nothing(contact_api, contact, organisation):
+    run = CourseRunFactory(capacity=5)
+    huge = 10**20
+    for data in (
+        {"organisation": huge, "seats": 1},
+        {"organisation": organisation.pk, "seats": huge},
+        {"organisation": "<script>", "seats": 1},
+    ):
+        response = contact_api.post(f"/api/v1/runs/{run.pk}/bookings/", data, format="json")
+        assert response.status_code == 400, (data, response.content)
+    booking = _book(run, organisation, contact, seats=1)
+    response = contact_api.post(
+        f"/api/v1/bookings/{booking.pk}/members/",
+        {"name": "Erna\n<script>alert(1)</script>", "email": "erna@example.org\nBcc: x@example.org"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert contact_api.delete(f"/api/v1/bookings/{booking.pk}/members/{huge}/").status_code == 404
+    assert contact_api.post(f"/api/v1/bookings/{huge}/cancel/").status_code == 404
+    assert not Booking.objects.exclude(pk=booking.pk).exists()
+    assert booking.enrolments.filter(status=Enrolment.Status.RESERVED).count() == 1

@@ -845,15 +845,14 @@ def session_reminders_record(*, now=None, ahead: timedelta = timedelta(hours=24)
     beat). Each person is reminded of each session once, however often this runs; a session moved since
     (a new sequence) is reminded again at its new time."""
     now = now or timezone.now()
-    sessions = Session.objects.filter(
-        start__gt=now, start__lte=now + ahead, run__status=CourseRun.Status.SCHEDULED
-    ).values_list("pk", "run_id", "sequence")
-    items = []
-    for session_id, run_id, sequence in sessions:
-        holders = Enrolment.objects.filter(run_id=run_id, status=Enrolment.Status.CONFIRMED).values_list(
-            "pk", flat=True
-        )
-        items += [(pk, f"session-{session_id}-v{sequence}") for pk in holders]
+    # One row per seat and session in the window, in one query.
+    due = Enrolment.objects.filter(
+        status=Enrolment.Status.CONFIRMED,
+        run__status=CourseRun.Status.SCHEDULED,
+        run__sessions__start__gt=now,
+        run__sessions__start__lte=now + ahead,
+    ).values_list("pk", "run__sessions__pk", "run__sessions__sequence")
+    items = [(pk, f"session-{session_id}-v{sequence}") for pk, session_id, sequence in due]
     with transaction.atomic(durable=True):
         outbox_add_many(kind=notifications.SESSION_REMINDER, items=items)
     return len(items)

@@ -16,3 +16,13 @@ class CertificateAlreadyRevoked(Conflict):
 class RevocationReasonMissing(DomainError):
     default_message = gettext_lazy("Bitte geben Sie einen Grund für den Widerruf an.")
     code = "revocation_reason_missing"
+
+
+class CertificateAlreadyReplaced(Conflict):
+    default_message = gettext_lazy("Dieses Zertifikat wurde bereits durch ein neues ersetzt.")
+    code = "certificate_already_replaced"
+
+
+class ParticipantNameInvalid(DomainError):
+    default_message = gettext_lazy("Bitte geben Sie den Namen an, der auf dem Zertifikat stehen soll.")
+    code = "participant_name_invalid"

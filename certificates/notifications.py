@@ -39,9 +39,10 @@ register_mail(
 
 
 def send_certificate_ready(certificate_id: int, key: str = "") -> None:
-    """Tell the participant that the certificate can be downloaded; nothing for a revoked one."""
+    """Tell the holder that the certificate can be downloaded; nothing for a revoked one. A person who came
+    without enrolling and gave no email address gets it printed by the trainer."""
     certificate = Certificate.objects.select_related("enrolment__user").filter(pk=certificate_id).first()
-    if certificate is None or not certificate.is_valid or not certificate.pdf:
+    if certificate is None or not certificate.is_valid or not certificate.files.exists():
         return
     user = certificate.enrolment.user
     if user is not None and user.is_active:

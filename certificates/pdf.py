@@ -1,11 +1,15 @@
 """The certificate as a PDF: a template rendered by WeasyPrint, with a QR code to the verification page.
 
 WeasyPrint never fetches anything from the network (`core.pdf`): the only files it may read are the fonts
-shipped in static/fonts; the QR code is inline SVG and the stylesheet is part of the template.
+shipped in static/fonts; the QR code is inline SVG, the pictures of the design (logos, signature) are inline
+`data:` URLs and the stylesheet is part of the template. A picture that is gone leaves its place empty.
 """
 
+import base64
+import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +26,9 @@ from .issuer import issuer_name
 from .models import Certificate
 
 PDF_VARIANT = "pdf/a-3a"
+# Pictures are scaled down before they go into the PDF: sharp at print size, small files.
+LOGO_RENDITION = "max-600x240|format-png"
+SIGNATURE_RENDITION = "max-600x200|format-png"
 
 
 def private_storage() -> FileSystemStorage:
@@ -35,33 +42,105 @@ def qr_svg(url: str) -> str:
     return qr.svg_inline(scale=4, border=0, dark="#1a1a1a", omitsize=True)
 
 
-def render_certificate_html(certificate: Certificate) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return render_to_string(
-            "certificates/pdf/certificate.html",
+def language_of(language: str | None) -> str:
+    """A language certificates are written in: the one asked for if the site speaks it, else the default."""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def image_data_url(image_id: int | None, *, spec: str) -> str:
+    """A picture from the CMS's images as a `data:` URL, or "" when there is none or it cannot be read."""
+    if not image_id:
+        return ""
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.filter(pk=image_id).first()
+    if image is None:
+        return ""
+    try:
+        rendition = image.get_rendition(spec)
+        with rendition.file.open("rb") as file:
+            data = file.read()
+    except (OSError, ValueError):
+        return ""
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Design:
+    """The design of one certificate in one language, ready for the template."""
+
+    district_logo: str = ""
+    lab_logo: str = ""
+    signature: str = ""
+    signer_name: str = ""
+    signer_title: str = ""
+    text: str = ""
+
+
+def design_for(design: dict, language: str) -> Design:
+    def in_language(value) -> str:
+        if isinstance(value, dict):
+            return value.get(language) or value.get(settings.LANGUAGE_CODE) or ""
+        return value or ""
+
+    return Design(
+        district_logo=image_data_url(design.get("district_logo"), spec=LOGO_RENDITION),
+        lab_logo=image_data_url(design.get("lab_logo"), spec=LOGO_RENDITION),
+        signature=image_data_url(design.get("signature"), spec=SIGNATURE_RENDITION),
+        signer_name=design.get("signer_name") or "",
+        signer_title=in_language(design.get("signer_title")),
+        text=in_language(design.get("text")),
+    )
+
+
+def certificate_context(certificate: Certificate, *, language: str) -> dict:
+    return {
+        "certificate": certificate,
+        "language": language,
+        "competences": [
             {
-                "certificate": certificate,
-                "verify_url": certificate.verify_url,
-                "verify_host": urlsplit(settings.SITE_URL).netloc,
-                "qr_svg": mark_safe(qr_svg(certificate.verify_url)),  # noqa: S308 - segno's own SVG
-                "organisation": issuer_name(),
-                "same_day": certificate.first_session == certificate.last_session,
-            },
+                "code": c.get("code", ""),
+                "name": (c.get("name_en") if language == "en" else None) or c.get("name", ""),
+            }
+            for c in certificate.competences
+        ],
+        "design": design_for(certificate.design or {}, language),
+        "verify_url": certificate.verify_url,
+        "verify_host": urlsplit(settings.SITE_URL).netloc,
+        "qr_svg": mark_safe(qr_svg(certificate.verify_url)),  # noqa: S308 - segno's own SVG
+        "organisation": issuer_name(),
+        "same_day": certificate.first_session == certificate.last_session,
+    }
+
+
+def render_certificate_html(certificate: Certificate, *, language: str = "de") -> str:
+    language = language_of(language)
+    with translation.override(language):
+        return render_to_string(
+            "certificates/pdf/certificate.html", certificate_context(certificate, language=language)
         )
 
 
-def render_certificate_pdf(certificate: Certificate) -> bytes:
-    return render_pdf(render_certificate_html(certificate), variant=PDF_VARIANT)
+def render_certificate_pdf(certificate: Certificate, *, language: str = "de") -> bytes:
+    return render_pdf(render_certificate_html(certificate, language=language), variant=PDF_VARIANT)
 
 
-def store_certificate_pdf(certificate: Certificate) -> str:
-    """Render the PDF into private storage under a name fixed by the code, and return that name.
+@dataclass(frozen=True)
+class StoredFile:
+    path: str
+    sha256: str
+    size: int
+
+
+def store_certificate_pdf(certificate: Certificate, *, language: str) -> StoredFile:
+    """Render the PDF into private storage under a name fixed by code and language, and return it with its
+    SHA-256.
 
     The file is written beside its final place and then moved over it in one step, so a reader, a second
     worker or a crash in between never leaves a half file or a second copy.
     """
-    name = f"certificates/{certificate.code}.pdf"
-    data = render_certificate_pdf(certificate)
+    name = f"certificates/{certificate.code}-{language}.pdf"
+    data = render_certificate_pdf(certificate, language=language)
     storage = private_storage()
     target = Path(storage.path(name))
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -77,4 +156,4 @@ def store_certificate_pdf(certificate: Certificate) -> str:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return name
+    return StoredFile(path=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data))

@@ -1,21 +1,36 @@
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from courses.models import BadgeAssertion, Enrolment
+from courses.models import BadgeAssertion, CourseRun, Enrolment
 from outbox.selectors import SWEEP_BATCH
 
 from .codes import normalise_code
-from .models import Certificate
+from .models import Certificate, CertificateFile, CertificateTemplate
 
 
 def certificates_for_user(*, user) -> QuerySet[Certificate]:
-    """A person's certificates, newest first."""
+    """A person's certificates, newest first; one replaced by a corrected one is left out."""
     return (
-        Certificate.objects.filter(enrolment__user=user)
+        Certificate.objects.filter(enrolment__user=user, replaced_by__isnull=True)
         .select_related("enrolment__run")
         .order_by("-issued_at")
     )
+
+
+def certificate_template_for_run(*, run: CourseRun) -> CertificateTemplate | None:
+    """The published design for the run's course: the one chosen for the course, else for its lab, else
+    the default; the most recently changed one where several match."""
+    live = CertificateTemplate.objects.filter(live=True)
+    for matching in (
+        live.filter(courses=run.course_id),
+        live.filter(labs=run.lab_id),
+        live.filter(is_default=True),
+    ):
+        template = matching.order_by("-updated_at", "-pk").first()
+        if template is not None:
+            return template
+    return None
 
 
 def certificate_by_code(*, code: str) -> Certificate | None:
@@ -23,7 +38,12 @@ def certificate_by_code(*, code: str) -> Certificate | None:
     normalised = normalise_code(code)
     if normalised is None:
         return None
-    return Certificate.objects.select_related("enrolment__run__lab").filter(code=normalised).first()
+    return (
+        Certificate.objects.select_related("enrolment__run__lab", "replaced_by")
+        .prefetch_related("files")
+        .filter(code=normalised)
+        .first()
+    )
 
 
 def badge_for_certificate(*, certificate: Certificate) -> BadgeAssertion | None:
@@ -36,9 +56,14 @@ def badge_for_certificate(*, certificate: Certificate) -> BadgeAssertion | None:
 
 
 def enrolments_owed_a_certificate() -> QuerySet[Enrolment]:
-    """Completed enrolments whose certificate is not there yet or has no PDF (nothing for a revoked one)."""
+    """Completed enrolments without a certificate, or whose valid certificate has no PDF in the holder's
+    language yet (nothing for one the lab revoked)."""
+    any_certificate = Certificate.objects.filter(enrolment=OuterRef("pk"))
+    without_file = any_certificate.filter(status=Certificate.Status.VALID).exclude(
+        Exists(CertificateFile.objects.filter(certificate=OuterRef("pk"), language=OuterRef("language")))
+    )
     return Enrolment.objects.filter(status=Enrolment.Status.COMPLETED).filter(
-        Q(certificate__isnull=True) | Q(certificate__pdf="", certificate__status=Certificate.Status.VALID)
+        ~Exists(any_certificate) | Exists(without_file)
     )
 
 
@@ -55,3 +80,17 @@ def enrolment_ids_owed_a_certificate(*, completed_before: datetime) -> list[int]
 def certificates_owed_count() -> int:
     """How many certificates are still owed, for the admin."""
     return enrolments_owed_a_certificate().count()
+
+
+def certificates_for_run(*, run: CourseRun) -> dict[int, Certificate]:
+    """The current certificate of each enrolment of a run (the valid one, else the latest), with its files,
+    by enrolment id: for the trainer's closing page and the lab's participant list (two queries)."""
+    certificates = (
+        Certificate.objects.filter(enrolment__run=run, replaced_by__isnull=True)
+        .prefetch_related("files")
+        .order_by("enrolment_id", "-issued_at")
+    )
+    current: dict[int, Certificate] = {}
+    for certificate in certificates:
+        current.setdefault(certificate.enrolment_id, certificate)
+    return current

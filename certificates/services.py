@@ -1,4 +1,5 @@
-"""Issuing and revoking certificates: one per completed enrolment; its code is the public proof."""
+"""Issuing, rendering, revoking and re-issuing certificates: one valid certificate per completed enrolment;
+its code is the public proof."""
 
 import secrets
 from decimal import ROUND_HALF_UP, Decimal
@@ -10,16 +11,28 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import NotAllowed, NotFound
 from accounts.models import User
+from courses.badges.services import badge_revoke
 from courses.models import Enrolment
+from courses.selectors import user_can_teach
 from labs.selectors import user_is_lab_manager
+from outbox.queue import enqueue
 from outbox.services import outbox_add
 
 from . import notifications, pdf
 from .codes import CODE_ALPHABET, CODE_LENGTH
-from .exceptions import CertificateAlreadyRevoked, CertificateNotIssuable, RevocationReasonMissing
-from .models import Certificate
+from .exceptions import (
+    CertificateAlreadyReplaced,
+    CertificateAlreadyRevoked,
+    CertificateNotIssuable,
+    ParticipantNameInvalid,
+    RevocationReasonMissing,
+)
+from .models import Certificate, CertificateFile
+from .selectors import certificate_template_for_run
 
 CODE_ATTEMPTS = 10
+REASON_MAX = 200
+NAME_MAX = 150
 
 
 def generate_code() -> str:
@@ -28,45 +41,60 @@ def generate_code() -> str:
 
 
 def _snapshot(enrolment: Enrolment) -> dict:
+    """What the certificate keeps of the course, the person and the design, as they are now."""
     run = enrolment.run
     course = run.course
     sessions = list(run.sessions.order_by("start"))
     seconds = sum((s.end - s.start).total_seconds() for s in sessions)
     hours = (Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    user = enrolment.user
+    template = certificate_template_for_run(run=run)
     return {
-        "participant_name": enrolment.user.get_full_name() or enrolment.user.email,
+        "participant_name": (user.get_full_name() or user.email) if user else enrolment.member_name,
         "course_title": course.title,
         "lab_name": run.lab.title,
-        "competences": [{"code": c.code, "name": c.name} for c in course.competences.order_by("code")],
+        "competences": [
+            {"code": c.code, "name": c.name, "name_en": c.name_en}
+            for c in course.competences.order_by("code")
+        ],
         "first_session": timezone.localdate(sessions[0].start),
         "last_session": timezone.localdate(sessions[-1].end),
         "hours": hours,
         "level": course.level,
+        "language": pdf.language_of(user.language if user else None),
+        "design": template.design() if template else {},
     }
 
 
-def certificate_issue(*, enrolment: Enrolment) -> Certificate:
-    """Issue the certificate of a completed enrolment, render its PDF and record the "ready" mail.
+def _completed_enrolment(enrolment_id: int) -> Enrolment:
+    enrolment = Enrolment.objects.select_related("user", "run__course", "run__lab").get(pk=enrolment_id)
+    if enrolment.status != Enrolment.Status.COMPLETED or not enrolment.run.sessions.exists():
+        raise CertificateNotIssuable()
+    return enrolment
 
-    Issuing again returns the first certificate: the enrolment's row lock serialises concurrent workers, so
-    there is one certificate, one PDF file and one mail. Run it outside any transaction of the caller.
+
+def certificate_issue(*, enrolment: Enrolment) -> Certificate:
+    """Issue the certificate of a completed enrolment, render its PDF in the holder's language and record
+    the "ready" mail.
+
+    Issuing again returns the certificate already there (a revoked one too: revoking is the lab's decision,
+    the worker does not undo it). The enrolment's row lock serialises concurrent workers, so there is one
+    certificate, one PDF file and one mail. Run it outside any transaction of the caller.
     """
     with transaction.atomic(durable=True):
         # Taken first: a second worker for the same enrolment waits here until the first has committed.
         locked = Enrolment.objects.select_for_update().filter(pk=enrolment.pk).values_list("pk", flat=True)
         if not locked:
             raise CertificateNotIssuable()
-        certificate = Certificate.objects.filter(enrolment_id=enrolment.pk).first()
+        certificate = (
+            Certificate.objects.filter(enrolment_id=enrolment.pk).order_by("status", "-issued_at").first()
+        )  # "revoked" sorts after "valid": the valid one if there is one
         if certificate is None:
-            enrolment = Enrolment.objects.select_related("user", "run__course", "run__lab").get(
-                pk=enrolment.pk
-            )
-            if enrolment.status != Enrolment.Status.COMPLETED or not enrolment.run.sessions.exists():
-                raise CertificateNotIssuable()
+            enrolment = _completed_enrolment(enrolment.pk)
             certificate = _create_with_unused_code(enrolment=enrolment, fields=_snapshot(enrolment))
     # Committed first, so the code (and with it the file name) stays the same if rendering is cut short.
-    if not certificate.pdf:
-        certificate = _store_pdf(certificate_id=certificate.pk, only_if_missing=True)
+    if certificate.is_valid:
+        certificate_file(certificate=certificate, language=certificate.language)
     return certificate
 
 
@@ -83,69 +111,148 @@ def _create_with_unused_code(*, enrolment: Enrolment, fields: dict) -> Certifica
         except IntegrityError:
             # Either another worker issued this enrolment's certificate a moment ago, or the code was
             # taken in between: take theirs, or try a fresh code.
-            existing = Certificate.objects.filter(enrolment=enrolment).first()
+            existing = Certificate.objects.filter(
+                enrolment=enrolment, status=Certificate.Status.VALID
+            ).first()
             if existing is not None:
                 return existing
     raise RuntimeError("No unused certificate code found; the code generator is broken.")
 
 
-def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
-    """(Re)render the certificate's PDF into private storage, replacing the file of the same name."""
-    certificate.pdf = _store_pdf(certificate_id=certificate.pk, only_if_missing=False).pdf
-    return certificate
+def certificate_file(*, certificate: Certificate, language: str) -> CertificateFile:
+    """The certificate's PDF in the language, rendered and stored the first time it is asked for.
 
-
-def _store_pdf(*, certificate_id: int, only_if_missing: bool) -> Certificate:
-    """Write the PDF; record its name and the "ready" mail in one transaction, under the row lock."""
+    Rendered once: its bytes and SHA-256 never change, so a copy can always be checked against the
+    verification page. The first file in the holder's language records the "ready" mail in the same
+    transaction.
+    """
+    language = pdf.language_of(language)
+    existing = CertificateFile.objects.filter(certificate=certificate, language=language).first()
+    if existing is not None:
+        return existing
     with transaction.atomic(durable=True):
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if only_if_missing and certificate.pdf:
-            return certificate
-        certificate.pdf = pdf.store_certificate_pdf(certificate)
-        Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf)
-        if certificate.is_valid and certificate.notified_at is None:
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        existing = CertificateFile.objects.filter(certificate=certificate, language=language).first()
+        if existing is not None:
+            return existing
+        stored = pdf.store_certificate_pdf(certificate, language=language)
+        file = CertificateFile.objects.create(
+            certificate=certificate,
+            language=language,
+            path=stored.path,
+            sha256=stored.sha256,
+            size=stored.size,
+        )
+        if certificate.is_valid and certificate.notified_at is None and language == certificate.language:
             outbox_add(kind=notifications.CERTIFICATE_READY, object_id=certificate.pk)
-    return certificate
+    return file
 
 
 def user_can_download_certificate(*, certificate: Certificate, user) -> bool:
-    """The participant, managers of the run's lab and superusers may open the PDF."""
+    """The holder, the run's trainers (they print certificates for people without email), managers of the
+    run's lab and superusers may open the PDF."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if certificate.enrolment.user_id == user.pk:
+    enrolment = certificate.enrolment
+    if enrolment.user_id is not None and enrolment.user_id == user.pk:
         return True
-    return user_is_lab_manager(user=user, lab_id=certificate.enrolment.run.lab_id)
+    return user_can_teach(user=user, run=enrolment.run)
 
 
-def certificate_pdf_file(*, certificate: Certificate, user) -> File:
-    """The stored PDF, opened for reading (rendered first if missing). Anyone else gets "not found"."""
+def certificate_pdf_file(*, certificate: Certificate, user, language: str | None = None) -> File:
+    """The stored PDF in the language (the holder's if none is asked for), opened for reading; rendered
+    first if it was never made or its file is gone. Anyone else gets "not found"."""
     if not user_can_download_certificate(certificate=certificate, user=user):
         raise NotFound()
+    stored = certificate_file(certificate=certificate, language=language or certificate.language)
     storage = pdf.private_storage()
-    if not certificate.pdf or not storage.exists(certificate.pdf):
-        certificate_render_pdf(certificate=certificate)
-    return storage.open(certificate.pdf, "rb")
+    if not storage.exists(stored.path):
+        # Lost on disk (a restored backup): render again under the same name; the record keeps its hash
+        # only if the bytes are the same, so it is replaced by the new one.
+        CertificateFile.objects.filter(pk=stored.pk).delete()
+        stored = certificate_file(certificate=certificate, language=stored.language)
+    return storage.open(stored.path, "rb")
 
 
-def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Certificate:
-    """Revoke a certificate; only superusers and managers of the run's lab may. The reason is public."""
+def _clean_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise RevocationReasonMissing()
+    if len(reason) > REASON_MAX:
+        raise RevocationReasonMissing(
+            _("Der Grund darf höchstens %(max)s Zeichen lang sein.") % {"max": REASON_MAX}
+        )
+    return reason
+
+
+def _require_manager_of(*, certificate: Certificate, by: User) -> None:
     lab_id = (
         Enrolment.objects.filter(pk=certificate.enrolment_id).values_list("run__lab_id", flat=True).first()
     )
     if not getattr(by, "is_authenticated", False) or not user_is_lab_manager(user=by, lab_id=lab_id):
         raise NotAllowed()
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise RevocationReasonMissing()
-    if len(reason) > 200:
-        raise RevocationReasonMissing(_("Der Grund darf höchstens 200 Zeichen lang sein."))
+
+
+def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Certificate:
+    """Revoke a certificate; only superusers and managers of the run's lab may. The reason is public.
+
+    The badge for the same course is revoked with it: without a certificate, the course counts as not
+    completed. Revoking what is already revoked changes nothing.
+    """
+    _require_manager_of(certificate=certificate, by=by)
+    reason = _clean_reason(reason)
     with transaction.atomic(durable=True):
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status == Certificate.Status.REVOKED:
             raise CertificateAlreadyRevoked()
-        certificate.status = Certificate.Status.REVOKED
-        certificate.revoked_at = timezone.now()
-        certificate.revoked_by = by
-        certificate.revocation_reason = reason
-        certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
+        _mark_revoked(certificate=certificate, by=by, reason=reason)
+        badge_revoke(enrolment_id=certificate.enrolment_id, reason=reason)
     return certificate
+
+
+def _mark_revoked(*, certificate: Certificate, by: User, reason: str, replaced_by=None) -> None:
+    certificate.status = Certificate.Status.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = by
+    certificate.revocation_reason = reason
+    certificate.replaced_by = replaced_by
+    certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason", "replaced_by"])
+
+
+def certificate_reissue(
+    *, certificate: Certificate, by: User, reason: str, participant_name: str | None = None
+) -> Certificate:
+    """Replace a certificate with a corrected one: a new code, the course's and the person's data as they
+    are now, the name as given. The old one is revoked with the reason and points to the new one, whose
+    PDF is rendered by the worker and mailed to the holder. Only managers of the run's lab may.
+    """
+    _require_manager_of(certificate=certificate, by=by)
+    reason = _clean_reason(reason)
+    if participant_name is not None:
+        participant_name = " ".join(participant_name.split())
+        if not participant_name:
+            raise ParticipantNameInvalid()
+        if len(participant_name) > NAME_MAX:
+            raise ParticipantNameInvalid(
+                _("Der Name darf höchstens %(max)s Zeichen lang sein.") % {"max": NAME_MAX}
+            )
+    with transaction.atomic(durable=True):
+        Enrolment.objects.select_for_update().filter(pk=certificate.enrolment_id).exists()
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if old.replaced_by_id is not None:
+            raise CertificateAlreadyReplaced()
+        enrolment = _completed_enrolment(old.enrolment_id)
+        fields = _snapshot(enrolment)
+        if participant_name:
+            fields["participant_name"] = participant_name
+        if old.is_valid:
+            # The old one steps aside first: there is one valid certificate per enrolment.
+            _mark_revoked(certificate=old, by=by, reason=reason)
+        new = _create_with_unused_code(enrolment=enrolment, fields=fields)
+        Certificate.objects.filter(pk=old.pk).update(replaced_by=new)
+        old.replaced_by = new
+        # The worker renders it and records the mail; the sweep picks it up if the broker is down.
+        from . import tasks
+
+        transaction.on_commit(lambda: enqueue(tasks.issue_certificate, enrolment.pk))
+    return new

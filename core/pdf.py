@@ -1,7 +1,8 @@
 """PDF documents rendered by WeasyPrint from HTML, without ever touching the network.
 
 The only files WeasyPrint may read are the fonts shipped in static/fonts: a template names them relative
-to that folder (`src: url("OpenSans-Regular.ttf")`) and keeps its stylesheet and pictures inline.
+to that folder (`src: url("OpenSans-Regular.ttf")`) and keeps its stylesheet and pictures inline (pictures as
+`data:` URLs, which carry their bytes and reach nothing).
 """
 
 from pathlib import Path
@@ -15,10 +16,13 @@ FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 
 
 class FontsOnlyFetcher(URLFetcher):
-    """Lets WeasyPrint read the project's font files and nothing else (no http, no other files)."""
+    """Lets WeasyPrint read the project's font files and inline `data:` pictures, nothing else (no http, no
+    other files)."""
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"Refused to fetch {url}: only the project's fonts may be read.")
         path = Path(unquote(parts.path)).resolve()

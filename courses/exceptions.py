@@ -5,6 +5,7 @@ from accounts.exceptions import Conflict, DomainError, NotAllowed, NotFound
 __all__ = [
     "AlreadyEnrolled",
     "AttendanceInvalid",
+    "AttendanceTooEarly",
     "Conflict",
     "DomainError",
     "EnrolmentClosed",
@@ -12,6 +13,7 @@ __all__ = [
     "NotFound",
     "NotCancellable",
     "RunAlreadyClosed",
+    "RunFull",
     "RunNotFinished",
 ]
 
@@ -44,3 +46,13 @@ class RunAlreadyClosed(Conflict):
 class RunNotFinished(DomainError):
     default_message = _("Der Kurs kann erst nach dem letzten Termin abgeschlossen werden.")
     code = "run_not_finished"
+
+
+class AttendanceTooEarly(DomainError):
+    default_message = _("Die Anwesenheit lässt sich erst ab dem Tag vor dem Treffen eintragen.")
+    code = "attendance_too_early"
+
+
+class RunFull(DomainError):
+    default_message = _("Es ist kein Platz mehr frei.")
+    code = "run_full"

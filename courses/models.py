@@ -437,6 +437,8 @@ class Enrolment(models.Model):
     # The member as the contact named them.
     member_name = models.CharField(_("Name"), max_length=150, blank=True)
     member_email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    # Came to a session without enrolling; the trainer added them on the spot.
+    walk_in = models.BooleanField(_("ohne Anmeldung gekommen"), default=False)
     status = models.CharField(_("Stand"), max_length=20, choices=Status.choices)
     created_at = models.DateTimeField(_("angemeldet am"), auto_now_add=True)
     # Order on the waiting list: when the person joined it (ties by id).
@@ -465,7 +467,9 @@ class Enrolment(models.Model):
                 name="enrolment_one_per_member_email_and_run",
             ),
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | Q(booking__isnull=False),
+                condition=Q(user__isnull=False)
+                | Q(booking__isnull=False)
+                | Q(walk_in=True, member_name__gt=""),
                 name="enrolment_has_person_or_booking",
             ),
         ]
@@ -515,7 +519,7 @@ class Attendance(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.session} – {self.enrolment.user}: {self.get_status_display()}"
+        return f"{self.session} – {self.enrolment.holder_name}: {self.get_status_display()}"
 
 
 class BadgeClass(models.Model):
@@ -549,6 +553,8 @@ class BadgeAssertion(models.Model):
     issued_on = models.DateTimeField(_("verliehen am"))
     revoked = models.BooleanField(_("widerrufen"), default=False)
     revocation_reason = models.CharField(_("Grund des Widerrufs"), max_length=200, blank=True)
+    # The badge's public page names the holder only when they chose so.
+    show_name = models.BooleanField(_("Name auf der Badge-Seite zeigen"), default=False)
 
     class Meta:
         verbose_name = _("Verliehener Badge")
@@ -556,7 +562,7 @@ class BadgeAssertion(models.Model):
         ordering = ["-issued_on"]
 
     def __str__(self):
-        return f"{self.badge_class} – {self.enrolment.user}"
+        return f"{self.badge_class} – {self.enrolment.holder_name}"
 
 
 def _calendar_token() -> str:

@@ -1,6 +1,7 @@
 """Rules every audience shares: seats, enrolment windows, waiting-list positions, who teaches and
 attendance outcomes. The services read them under the run's lock; the views and the API show them."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
@@ -128,6 +129,35 @@ def unnamed_release_at(*, run: CourseRun):
     if first_start is None:
         return None
     return first_start - timedelta(hours=run.unnamed_release_hours)
+
+
+# A session's attendance can be recorded from this long before it begins (a trainer preparing the sheet
+# the evening before), never earlier.
+ATTENDANCE_OPENS_BEFORE = timedelta(days=1)
+
+
+def attendance_opens_at(*, session: Session):
+    """From when a session's attendance can be recorded."""
+    return session.start - ATTENDANCE_OPENS_BEFORE
+
+
+@dataclass(frozen=True)
+class RunCloseResult:
+    completed: list[Enrolment]
+    not_completed: list[Enrolment]
+
+
+def run_close_result(*, run: CourseRun) -> RunCloseResult:
+    """The outcome of a closed run, as closing it reported."""
+    ended = list(
+        Enrolment.objects.filter(
+            run=run, status__in=(Enrolment.Status.COMPLETED, Enrolment.Status.NOT_COMPLETED)
+        ).select_related("user")
+    )
+    return RunCloseResult(
+        completed=[e for e in ended if e.status == Enrolment.Status.COMPLETED],
+        not_completed=[e for e in ended if e.status == Enrolment.Status.NOT_COMPLETED],
+    )
 
 
 def format_moment(moment) -> str:

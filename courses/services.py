@@ -32,12 +32,14 @@ from .badges.services import badge_award, badge_class_for_course
 from .exceptions import (
     AlreadyEnrolled,
     AttendanceInvalid,
+    AttendanceTooEarly,
     DomainError,
     EnrolmentClosed,
     NotAllowed,
     NotCancellable,
     NotFound,
     RunAlreadyClosed,
+    RunFull,
     RunNotFinished,
 )
 from .models import (
@@ -52,8 +54,12 @@ from .models import (
 )
 from .selectors import (
     SEAT_TAKING,
+    RunCloseResult,
+    attendance_opens_at,
     enrolment_cancel_refusal,
     enrolment_closed_reason,
+    format_moment,
+    run_close_result,
     run_places_for_person,
     run_ready_to_close,
     unnamed_release_at,
@@ -425,17 +431,15 @@ class AttendanceEntry:
 def attendance_record(*, session: Session, entries: Iterable[AttendanceEntry], by: User) -> list[Attendance]:
     """Record who came to a session. Only trainers of the run and managers of its lab may; all or nothing.
 
-    The run is locked before anything is checked, so a run closed a moment ago refuses the sheet.
+    A session can be recorded from a day before it begins (`attendance_opens_at`). The run is locked before
+    anything is checked, so a run closed a moment ago refuses the sheet.
     """
     if not user_can_teach(user=by, run=session.run):
         raise NotAllowed()
     entries = list(entries)
     with transaction.atomic(durable=True):
         run = lock_run(session.run)
-        if run.status != CourseRun.Status.SCHEDULED:
-            raise AttendanceInvalid(
-                _("Der Kurs ist abgeschlossen; die Anwesenheit lässt sich nicht mehr ändern.")
-            )
+        _check_session_recordable(run=run, session=session, now=timezone.now())
         _check_attendance_entries(run=run, entries=entries)
         saved = []
         for entry in entries:
@@ -449,6 +453,95 @@ def attendance_record(*, session: Session, entries: Iterable[AttendanceEntry], b
             )
             saved.append(attendance)
     return saved
+
+
+def _check_session_recordable(*, run: CourseRun, session: Session, now) -> None:
+    if run.status != CourseRun.Status.SCHEDULED:
+        raise AttendanceInvalid(
+            _("Der Kurs ist abgeschlossen; die Anwesenheit lässt sich nicht mehr ändern.")
+        )
+    opens_at = attendance_opens_at(session=session)
+    if now < opens_at:
+        raise AttendanceTooEarly(
+            _("Dieses Treffen ist noch nicht gewesen. Die Anwesenheit lässt sich ab %(when)s eintragen.")
+            % {"when": format_moment(opens_at)}
+        )
+
+
+def walk_in_add(*, session: Session, by: User, name: str, email: str = "") -> Enrolment:
+    """Add a person who came to a session without enrolling, marked present, while seats remain.
+
+    Trainers of the run and managers of its lab may. With an email address the seat belongs to that
+    person's account (one without a password is made, as for a phone-in), so certificate and badge reach
+    them; without one, the seat carries only the name and the certificate is printed.
+    A person offered a seat takes it; a person waiting gets a free seat like anyone else.
+    """
+    if not user_can_teach(user=by, run=session.run):
+        raise NotAllowed()
+    name = " ".join((name or "").split())
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    errors = {}
+    if not name:
+        errors["name"] = _("Bitte geben Sie den Namen an.")
+    elif len(name) > 150:
+        errors["name"] = _("Der Name darf höchstens 150 Zeichen lang sein.")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _(
+                "Bitte geben Sie eine gültige E-Mail-Adresse an oder lassen Sie das Feld leer."
+            )
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        run = lock_run(session.run)
+        _check_session_recordable(run=run, session=session, now=now)
+        user = None
+        if email:
+            user = User.objects.filter(email__iexact=email).first()
+            if user is not None and not user.is_active:
+                raise DomainError(_("Dieses Konto ist gesperrt."))
+        existing = (
+            Enrolment.objects.filter(run=run, user=user, status__in=Enrolment.ACTIVE).first()
+            if user
+            else None
+        )
+        if existing is not None and existing.status == Enrolment.Status.CONFIRMED:
+            raise AlreadyEnrolled(_("Diese Person hat schon einen Platz in diesem Kurs."))
+        holds_seat = existing is not None and existing.status in SEAT_TAKING
+        if not holds_seat and seats_free(run=run) <= 0:
+            raise RunFull(
+                _("Es ist kein Platz mehr frei. Wer ohne Anmeldung kommt, braucht einen freien Platz.")
+            )
+        if user is None and email:
+            user = User.objects.create_user(email=email, password=None, full_name=name)
+        if existing is not None:
+            # Their own place (waiting or offered) becomes the seat; it was theirs to take.
+            existing.status = Enrolment.Status.CONFIRMED
+            existing.confirmed_at = now
+            existing.offer_expires_at = None
+            existing.walk_in = True
+            existing.save(update_fields=["status", "confirmed_at", "offer_expires_at", "walk_in"])
+            enrolment = existing
+        else:
+            enrolment = Enrolment.objects.create(
+                run=run,
+                user=user,
+                member_name="" if user else name,
+                walk_in=True,
+                status=Enrolment.Status.CONFIRMED,
+                confirmed_at=now,
+            )
+        Attendance.objects.update_or_create(
+            session=session,
+            enrolment=enrolment,
+            defaults={"status": Attendance.Status.PRESENT, "recorded_by": by},
+        )
+        if user is not None:
+            outbox_add(kind=notifications.ENROLMENT_CONFIRMATION, object_id=enrolment.pk)
+    return enrolment
 
 
 def _check_attendance_entries(*, run: CourseRun, entries: list[AttendanceEntry]) -> None:
@@ -469,12 +562,6 @@ def _check_attendance_entries(*, run: CourseRun, entries: list[AttendanceEntry])
         raise AttendanceInvalid(_("Die Liste enthält Personen, die keinen Platz in diesem Kurs haben."))
 
 
-@dataclass(frozen=True)
-class RunCloseResult:
-    completed: list[Enrolment]
-    not_completed: list[Enrolment]
-
-
 def run_close(*, run: CourseRun, by: User) -> RunCloseResult:
     """Close a run after its last session.
 
@@ -485,7 +572,8 @@ def run_close(*, run: CourseRun, by: User) -> RunCloseResult:
     with transaction.atomic(durable=True):
         run = lock_run(run)
         if run.status == CourseRun.Status.CLOSED:
-            raise RunAlreadyClosed()
+            # Closing again (a second tap, a repeated request) changes nothing and reports the same outcome.
+            return run_close_result(run=run)
         if run.status == CourseRun.Status.CANCELLED:
             raise RunAlreadyClosed(_("Dieser Kurs wurde abgesagt."))
         now = timezone.now()

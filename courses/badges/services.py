@@ -36,3 +36,11 @@ def badge_award(*, enrolment: Enrolment, badge_class: BadgeClass) -> BadgeAssert
         },
     )
     return assertion
+
+
+def badge_revoke(*, enrolment_id: int, reason: str) -> int:
+    """Revoke the badge awarded for an enrolment (its hosted assertion then answers 410 with the reason);
+    returns how many were revoked (0 when there is none or it is revoked already)."""
+    return BadgeAssertion.objects.filter(enrolment_id=enrolment_id, revoked=False).update(
+        revoked=True, revocation_reason=reason[:200]
+    )

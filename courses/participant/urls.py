@@ -5,6 +5,7 @@ from . import views
 app_name = "courses"
 
 urlpatterns = [
+    path("start/", views.landing_view, name="landing"),
     path("termine/<int:run_id>/anmelden/", views.enrol_view, name="enrol"),
     path("meine-kurse/", views.my_courses_view, name="my_courses"),
     path("meine-kurse/kalender/", views.calendar_feed_view, name="calendar_feed"),

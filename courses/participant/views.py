@@ -19,10 +19,19 @@ from courses.models import CalendarFeed, CourseRun, Enrolment
 from courses.participant.selectors import enrolment_list_for_user, enrolments_upcoming_and_past
 from courses.selectors import enrolment_cancel_refusal, enrolment_closed_reason, run_list
 from courses.services import enrolment_cancel, enrolment_create, offer_accept, offer_decline
+from courses.trainer.selectors import user_teaches_anywhere
 
 TOO_MANY = gettext_lazy(
     "Zu viele Anmeldungen in kurzer Zeit. Bitte versuchen Sie es in einer Stunde noch einmal."
 )
+
+
+@login_required
+def landing_view(request):
+    """Where logging in leads: trainers and lab staff to their workspace, everyone else to "Meine Kurse"."""
+    if user_teaches_anywhere(user=request.user):
+        return redirect("trainer:dashboard")
+    return redirect("courses:my_courses")
 
 
 def _current_enrolment(*, user, run: CourseRun) -> Enrolment | None:

@@ -13,7 +13,7 @@ def test_login_with_email_in_any_case(client):
     user = UserFactory(email="erika@example.org")
     response = client.post(URL, {"email": "Erika@Example.ORG", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("courses:my_courses")
+    assert response["Location"] == reverse("courses:landing")
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
@@ -37,7 +37,7 @@ def test_login_follows_safe_next(client):
 def test_login_ignores_unsafe_next(client, next_url):
     UserFactory(email="erika@example.org")
     response = client.post(URL, {"email": "erika@example.org", "password": PASSWORD, "next": next_url})
-    assert response["Location"] == reverse("courses:my_courses")
+    assert response["Location"] == reverse("courses:landing")
 
 
 def test_login_page_keeps_next_in_form(client):
@@ -54,3 +54,16 @@ def test_logout_needs_post(client):
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_a_trainer_lands_on_the_workspace_and_a_participant_on_my_courses(client):
+    from tests.factories import CourseRunFactory
+
+    trainer = UserFactory(email="trainerin@example.org")
+    CourseRunFactory().trainers.add(trainer)
+    client.post(URL, {"email": "trainerin@example.org", "password": PASSWORD})
+    assert client.get(reverse("courses:landing"))["Location"] == reverse("trainer:dashboard")
+    client.logout()
+    UserFactory(email="erika@example.org")
+    client.post(URL, {"email": "erika@example.org", "password": PASSWORD})
+    assert client.get(reverse("courses:landing"))["Location"] == reverse("courses:my_courses")

@@ -43,7 +43,7 @@ def test_signup_follows_safe_next(client):
 
 def test_signup_ignores_next_to_other_site(client):
     response = client.post(URL, _data(next="https://example.com/"))
-    assert response["Location"] == reverse("courses:my_courses")
+    assert response["Location"] == reverse("courses:landing")
 
 
 def test_signup_without_consent_creates_nothing(client):

@@ -208,6 +208,7 @@ class RunSpec:
     trainer: bool  # taught by the trainer account
     fill: str  # one of `Fill`
     attendance: tuple[tuple[str, ...], ...]  # past runs: one row per enrolled person, one status per session
+    closed: bool = False  # past runs: closed by the trainer, so certificates and badges are issued
 
     @property
     def is_past(self) -> bool:
@@ -347,6 +348,7 @@ def _run(entry: _Entry) -> RunSpec:
         trainer=entry.flag("trainer"),
         fill=entry.text("fill", "", choices=Fill.ALL),
         attendance=entry.text_rows("attendance", (), choices=Attendance.Status.values),
+        closed=entry.flag("closed"),
     )
     if spec.end <= spec.start:
         raise entry.error("end", _("Das Ende muss nach dem Beginn liegen."))
@@ -366,6 +368,8 @@ def _run(entry: _Entry) -> RunSpec:
         raise entry.error("attendance", _("Ein vergangener Kurs braucht die Anwesenheit der Teilnehmenden."))
     if not spec.is_past and spec.attendance:
         raise entry.error("attendance", _("Anwesenheit gibt es nur bei vergangenen Kursen."))
+    if spec.closed and not spec.is_past:
+        raise entry.error("closed", _("Nur vergangene Kurse können abgeschlossen sein."))
     if any(len(row) != spec.sessions for row in spec.attendance):
         raise entry.error("attendance", _("Jede Zeile braucht einen Eintrag je Termin."))
     entry.done()

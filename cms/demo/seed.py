@@ -21,6 +21,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationMembership, User
+from certificates.models import CertificateTemplate
 from courses.bookings.services import booking_create, booking_member_add, invitation_accept
 from courses.models import Competence, CoursePage, CourseRun, Enrolment, Session
 from courses.services import (
@@ -28,6 +29,7 @@ from courses.services import (
     attendance_record,
     course_create,
     enrolment_create,
+    run_close,
     run_create,
     session_create,
 )
@@ -37,6 +39,7 @@ from labs.services import lab_role_grant
 from ..models import NewsIndexPage, NewsPage
 from ..services import CONTACT_PHONE, SiteStructure, child_page_ensure, paragraphs, site_structure_ensure
 from .data import AccountSpec, DemoData, DemoDataError, Fill, LabSpec, Role, RunSpec, demo_data_load
+from .pictures import image_ensure, logo_png, signature_png
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -85,6 +88,7 @@ def demo_data_seed(*, password: str = "demo", participants: int = 12) -> DemoSee
     people = {role: accounts[data.account(role).email] for role in Role.ONE_EACH}
     courses = _courses(data, labs=labs, by=people[Role.ADMIN])
     _news(data, structure.news, today=today)
+    _certificate_template()
     with _mail_discarded():
         _runs(data, courses=courses, people=people, crowd=crowd, today=today)
     logins = [DemoLogin(spec.email, _role_label(spec, data)) for spec in data.accounts]
@@ -275,6 +279,41 @@ def _news(data: DemoData, news: NewsIndexPage, *, today: date) -> None:
 # --- Runs, sessions, enrolments and attendance ---------------------------------------------------------
 
 
+def _certificate_template() -> CertificateTemplate:
+    """The published default design of the demo's certificates: the district's and the labs' logos and the
+    signature of the labs' head."""
+    existing = CertificateTemplate.objects.filter(is_default=True).first()
+    if existing is not None:
+        return existing
+    template = CertificateTemplate(
+        name="Regionallabore – Standard",
+        is_default=True,
+        district_logo=image_ensure(
+            title="Logo Landkreis (Demo)",
+            data=logo_png(initials="LK", lines=["Landkreis", "Hameln-Pyrmont"]),
+            filename="logo-landkreis.png",
+        ),
+        lab_logo=image_ensure(
+            title="Logo Regionallabore (Demo)",
+            data=logo_png(initials="RL", lines=["Regionallabore"]),
+            filename="logo-regionallabore.png",
+        ),
+        signature=image_ensure(
+            title="Unterschrift Leitung (Demo)",
+            data=signature_png("Maria Beispiel"),
+            filename="unterschrift.png",
+        ),
+        signer_name="Maria Beispiel",
+        signer_title="Leitung der Regionallabore",
+        signer_title_en="Head of the Regional Digital Labs",
+        text="Gefördert im Rahmen des Modellprojekts „Smarte Landregionen“.",
+        text_en="Funded by the model project “Smarte Landregionen”.",
+    )
+    template.save()
+    template.save_revision().publish()
+    return template
+
+
 @contextmanager
 def _mail_discarded() -> Iterator[None]:
     """Demo accounts have made-up addresses, so the confirmations that their enrolments queue are dropped
@@ -368,6 +407,9 @@ def _fill(run: CourseRun, spec: RunSpec, sessions: list[Session], *, people, cro
             for enrolment, statuses in zip(enrolments, spec.attendance, strict=False)
         ]
         attendance_record(session=session, entries=entries, by=people[Role.TRAINER])
+    if spec.closed:
+        # Completed people get their badge, and their certificates are issued by the worker (here, inline).
+        run_close(run=run, by=people[Role.TRAINER])
 
 
 def _association_booking(run: CourseRun, *, contact: User, member: User | None) -> None:

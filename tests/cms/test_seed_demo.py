@@ -134,12 +134,33 @@ def test_runs_cover_full_nearly_full_outside_venue_and_past(seeded):
 
 def test_trainer_can_close_the_past_run(seeded):
     trainer = User.objects.get(email="trainer@example.org")
-    past = [run for run in run_list(include_past=True) if run.last_start < run.created_at]
+    past = [
+        run
+        for run in run_list(include_past=True)
+        if run.last_start < run.created_at and run.status == CourseRun.Status.SCHEDULED
+    ]
     assert len(past) == 1
     run = CourseRun.objects.get(pk=past[0].pk)
     assert user_can_teach(user=trainer, run=run)
     result = run_close(run=run, by=trainer)
     assert result.completed and result.not_completed
+
+
+def test_the_demo_has_a_closed_run_with_badges_and_certificates_in_the_default_design(
+    db, django_capture_on_commit_callbacks
+):
+    from certificates.models import Certificate, CertificateTemplate
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+    run = CourseRun.objects.get(status=CourseRun.Status.CLOSED)
+    completed = run.enrolments.filter(status="completed")
+    assert completed.exists()
+    assert all(e.badge_assertion for e in completed)
+    certificates = Certificate.objects.filter(enrolment__in=completed)
+    assert certificates.count() == completed.count()
+    template = CertificateTemplate.objects.get(is_default=True, live=True)
+    assert all(c.design["template"] == template.pk and c.files.exists() for c in certificates)
 
 
 def test_demo_accounts_log_in_with_the_given_password(db):
@@ -280,7 +301,8 @@ def test_data_files_load():
     data = demo_data_load()
     assert len(data.labs) == 8 and len(data.courses) == 12 and len(data.news) == 2
     assert {account.email for account in data.accounts} == set(README_LOGINS)
-    assert sum(run.is_past for run in data.runs) == 1
+    assert sum(run.is_past for run in data.runs) == 2
+    assert sum(run.closed for run in data.runs) == 1
 
 
 def _broken_copy(tmp_path, name, change):
@@ -332,7 +354,7 @@ def test_runs_are_placed_relative_to_today(db):
     today = date(2026, 12, 14)
     past = CourseRun.objects.get(course__slug="videotelefonie-mit-der-familie", enrolments__isnull=False)
     assert max(s.start.date() for s in past.sessions.all()) < today
-    upcoming = Session.objects.exclude(run=past)
+    upcoming = Session.objects.exclude(run=past).filter(run__status=CourseRun.Status.SCHEDULED)
     assert min(s.start.astimezone(BERLIN).date() for s in upcoming) > today
     christmas_to_new_year = [s for s in upcoming if s.start.astimezone(BERLIN).date() >= date(2026, 12, 24)]
     assert all(s.start.astimezone(BERLIN).date() >= date(2027, 1, 2) for s in christmas_to_new_year)

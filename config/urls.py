@@ -24,6 +24,7 @@ urlpatterns = [
     path("badges/", include("courses.badges.urls")),
     path("calendar/", include("courses.calendar.urls")),
     path("", include("certificates.urls")),
+    path("", include("courses.competences.urls")),
     path("suche/", include("cms.urls")),
 ]
 

@@ -27,7 +27,7 @@ from .calendar.services import calendar_feed_get_or_create, calendar_feed_renew
 from .catalogue.selectors import courses_for_catalogue, courses_with_lab
 from .exceptions import NotFound
 from .filters import CourseFilter, RunFilter
-from .models import BadgeAssertion, Booking, CoursePage, CourseRun, Enrolment, Session
+from .models import Attendance, BadgeAssertion, Booking, CoursePage, CourseRun, Enrolment, Session
 from .participant.selectors import enrolment_list_for_user, enrolments_manageable_by
 from .selectors import run_get, run_list, session_get, user_can_teach
 from .serializers import (
@@ -51,6 +51,7 @@ from .serializers import (
     RunUpdateSerializer,
     SessionSerializer,
     SessionWriteSerializer,
+    WalkInCreateSerializer,
 )
 from .trainer.selectors import session_attendance
 
@@ -232,11 +233,20 @@ class RunViewSet(
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=None, responses={200: RunCloseResultSerializer, 400: DOMAIN_ERROR, 409: DOMAIN_ERROR}
+        request=None,
+        responses={
+            200: RunCloseResultSerializer,
+            400: OpenApiResponse(
+                description="Der letzte Termin hat noch nicht begonnen (Code `run_not_finished`)."
+            ),
+            403: OpenApiResponse(description="Sie leiten diesen Kurs nicht."),
+            409: OpenApiResponse(description="Der Kurs wurde abgesagt."),
+        },
     )
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated, TeachesRun])
     def complete(self, request, pk=None):
-        """Close the run after its last session: who attended enough completes it."""
+        """Close the run after its last session: who attended enough completes it. Closing a closed run
+        again changes nothing and answers with the same counts."""
         result = services.run_close(run=self.get_object(), by=request.user)
         data = {"completed": len(result.completed), "not_completed": len(result.not_completed)}
         return Response(RunCloseResultSerializer(data).data)
@@ -271,8 +281,15 @@ class SessionViewSet(viewsets.GenericViewSet):
     @extend_schema(
         methods=["put"],
         request=AttendanceSerializer(many=True),
-        responses={200: AttendanceSerializer(many=True), 400: DOMAIN_ERROR},
-        description="Record attendance for the listed enrolments; all or nothing.",
+        responses={
+            200: AttendanceSerializer(many=True),
+            400: OpenApiResponse(
+                description="Ungültige Liste, Kurs abgeschlossen, oder das Treffen ist mehr als einen Tag "
+                "entfernt (Code `attendance_too_early`); der Grund steht in `detail`."
+            ),
+        },
+        description="Record attendance for the listed enrolments; all or nothing. Possible from the day "
+        "before the session.",
     )
     @action(
         detail=True,
@@ -292,6 +309,40 @@ class SessionViewSet(viewsets.GenericViewSet):
             services.attendance_record(session=session, entries=entries, by=request.user)
         rows = session_attendance(session=session)
         return Response(AttendanceSerializer(rows, many=True).data)
+
+    @extend_schema(
+        request=WalkInCreateSerializer,
+        responses={
+            201: AttendanceSerializer,
+            400: OpenApiResponse(
+                description="Ungültiger Name oder E-Mail-Adresse (je Feld), kein Platz mehr frei (Code "
+                "`run_full`), Kurs abgeschlossen, oder das Treffen ist mehr als einen Tag entfernt (Code "
+                "`attendance_too_early`)."
+            ),
+            403: OpenApiResponse(description="Sie leiten diesen Kurs nicht."),
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="Diese Person hat schon einen Platz in diesem Kurs."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="walk-ins",
+        permission_classes=[permissions.IsAuthenticated, TeachesRun],
+    )
+    def walk_ins(self, request, pk=None):
+        """Add someone who came without enrolling, marked present, while seats remain. With an email
+        address the seat belongs to that person's account; without one it carries only the name."""
+        session = self.get_object()
+        serializer = WalkInCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enrolment = services.walk_in_add(session=session, by=request.user, **serializer.validated_data)
+        row = {
+            "enrolment": enrolment.pk,
+            "participant": enrolment.holder_name,
+            "status": Attendance.Status.PRESENT,
+        }
+        return Response(AttendanceSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 class EnrolmentViewSet(viewsets.GenericViewSet):

@@ -400,7 +400,9 @@ class AttendanceSerializer(serializers.Serializer):
     """One row of a session's attendance list; a PUT sends `enrolment` and `status` of the rows to record."""
 
     enrolment = serializers.IntegerField()
-    participant = serializers.CharField(read_only=True)
+    participant = serializers.CharField(
+        read_only=True, help_text=_("Name der Person (bei Personen ohne Anmeldung der angegebene Name).")
+    )
     status = serializers.ChoiceField(
         choices=Attendance.Status.choices,
         allow_null=True,
@@ -408,19 +410,36 @@ class AttendanceSerializer(serializers.Serializer):
     )
 
 
+class WalkInCreateSerializer(serializers.Serializer):
+    """Someone who came to the session without enrolling; the service checks name and address."""
+
+    name = serializers.CharField(allow_blank=True, trim_whitespace=True, help_text=_("Vor- und Nachname."))
+    email = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        trim_whitespace=True,
+        help_text=_(
+            "Freiwillig. Mit E-Mail-Adresse kommen Zertifikat und Badge per E-Mail; ohne wird das Zertifikat "
+            "ausgedruckt."
+        ),
+    )
+
+
 class RunCloseResultSerializer(serializers.Serializer):
-    completed = serializers.IntegerField()
-    not_completed = serializers.IntegerField()
+    completed = serializers.IntegerField(help_text=_("Wie viele den Kurs geschafft haben."))
+    not_completed = serializers.IntegerField(help_text=_("Wie viele ihn nicht geschafft haben."))
 
 
 class BadgeSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="badge_class.name", read_only=True)
     assertion_url = serializers.SerializerMethodField()
     image_url = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField(help_text=_("Die Seite des Badges zum Ansehen und Teilen."))
 
     class Meta:
         model = BadgeAssertion
-        fields = ["id", "name", "assertion_url", "image_url", "issued_on"]
+        fields = ["id", "name", "assertion_url", "image_url", "issued_on", "page_url"]
         read_only_fields = fields
 
     def get_assertion_url(self, assertion: BadgeAssertion) -> str:

@@ -596,7 +596,10 @@ def run_close(*, run: CourseRun, by: User) -> RunCloseResult:
                 not_completed.append(enrolment)
             enrolment.save(update_fields=["status", "completed_at"])
         for enrolment in completed:
-            badge_award(enrolment=enrolment, badge_class=badge_class)
+            # A walk-in who gave no email address has no identity a badge could be bound to (Open Badges
+            # name the recipient by a hash of it); their printed certificate is the proof.
+            if enrolment.user_id is not None:
+                badge_award(enrolment=enrolment, badge_class=badge_class)
         # Places nobody took up end with the run: the waiting list, open offers, unnamed or unaccepted seats.
         Enrolment.objects.filter(run=run, status__in=Enrolment.ACTIVE).update(
             status=Enrolment.Status.CANCELLED,

@@ -451,3 +451,8 @@ class BadgeSerializer(serializers.ModelSerializer):
         return _absolute(
             self.context.get("request"), reverse("badges:assertion_image", kwargs={"uuid": assertion.uuid})
         )
+
+    def get_page_url(self, assertion: BadgeAssertion) -> str:
+        return _absolute(
+            self.context.get("request"), reverse("badges:assertion_page", kwargs={"uuid": assertion.uuid})
+        )

@@ -1,11 +1,16 @@
-"""Badges awarded when a run closes. Both steps run inside `run_close`'s transaction, under the run's lock."""
+"""Badges awarded when a run closes (both steps run inside `run_close`'s transaction, under the run's lock),
+revoked with their certificate, and the holder's choice whether the badge's public page names them."""
 
 import hashlib
 import secrets
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from courses.badges.selectors import badge_held_by
+from courses.exceptions import NotAllowed
 from courses.models import BadgeAssertion, BadgeClass, CoursePage, Enrolment
 
 
@@ -44,3 +49,13 @@ def badge_revoke(*, enrolment_id: int, reason: str) -> int:
     return BadgeAssertion.objects.filter(enrolment_id=enrolment_id, revoked=False).update(
         revoked=True, revocation_reason=reason[:200]
     )
+
+
+def badge_name_visibility_set(*, assertion: BadgeAssertion, by: User, show: bool) -> BadgeAssertion:
+    """Whether the badge's public page shows the holder's name; only the holder decides."""
+    if not badge_held_by(assertion=assertion, user=by):
+        raise NotAllowed()
+    with transaction.atomic():
+        BadgeAssertion.objects.filter(pk=assertion.pk).update(show_name=show)
+    assertion.show_name = show
+    return assertion

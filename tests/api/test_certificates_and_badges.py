@@ -115,6 +115,7 @@ def test_my_badges_have_absolute_assertion_and_image_urls(person_api, person):
         "assertion_url": f"http://testserver/badges/assertions/{assertion.uuid}.json",
         "image_url": f"http://testserver/badges/assertions/{assertion.uuid}.png",
         "issued_on": timezone.localtime(assertion.issued_on).isoformat(),
+        "page_url": f"http://testserver/badges/assertions/{assertion.uuid}/",
     }
 
 

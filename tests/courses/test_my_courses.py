@@ -90,7 +90,7 @@ def test_my_courses_lists_certificates_and_badges(client):
     assert "K7QM-3XRT-9HVD" in html
     assert reverse("certificates:pdf", args=[certificate.code]) in html
     assert reverse("certificates:verify", args=[certificate.code]) in html
-    assert reverse("badges:assertion", args=[assertion.uuid]) in html
+    assert reverse("badges:assertion_page", args=[assertion.uuid]) in html
     assert reverse("badges:assertion_image", args=[assertion.uuid]) in html
 
 

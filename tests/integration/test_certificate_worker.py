@@ -5,6 +5,7 @@ DATABASE_URL=postgres://postgres@127.0.0.1:5432/rl_cert CELERY_BROKER_URL=redis:
     .venv/bin/pytest -m integration tests/integration
 """
 
+import hashlib
 import io
 import os
 import signal
@@ -83,7 +84,7 @@ def test_closing_a_run_issues_the_certificate_in_the_worker(worker):
     deadline = time.monotonic() + WAIT_SECONDS
     certificate = None
     while time.monotonic() < deadline:
-        certificate = Certificate.objects.filter(enrolment=enrolment).exclude(pdf="").first()
+        certificate = Certificate.objects.filter(enrolment=enrolment, files__isnull=False).first()
         if certificate is not None or process.poll() is not None:
             break
         time.sleep(0.5)
@@ -92,6 +93,9 @@ def test_closing_a_run_issues_the_certificate_in_the_worker(worker):
     assert certificate is not None, f"No certificate with a PDF after {WAIT_SECONDS} s. Worker log:\n{log}"
     assert "certificates.tasks.issue_certificate" in log
 
-    text = PdfReader(io.BytesIO((private / certificate.pdf).read_bytes())).pages[0].extract_text()
+    stored = certificate.files.get()
+    data = (private / stored.path).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == stored.sha256
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert "Waltraud Integration" in text
     assert certificate.display_code in text

@@ -115,7 +115,7 @@ def test_a_worker_killed_during_a_certificate_makes_it_once(redis_broker, start_
     wait_until(lambda: len(worker.mails()) >= 1, seconds=40, worker=worker)
     assert worker.mails() == [(graduate.email, CERTIFICATE_READY)]
     certificate = Certificate.objects.get(enrolment=enrolment)
-    assert [path.name for path in worker.pdf_files()] == [f"{certificate.code}.pdf"]
+    assert [path.name for path in worker.pdf_files()] == [f"{certificate.code}-{certificate.language}.pdf"]
     item = OutboxItem.objects.get(kind="certificate_ready")
     assert (item.object_id, item.attempts) == (certificate.pk, 1)
     assert item.delivered_at is not None

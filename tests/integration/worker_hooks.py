@@ -22,12 +22,12 @@ def _wait_in_the_first_render(**kwargs):
     render = pdf.render_certificate_pdf
     marker = Path(MARKER_DIR) / "rendering.pid"
 
-    def render_or_wait(certificate):
+    def render_or_wait(certificate, **kwargs):
         if not marker.exists():
             written = marker.with_suffix(".tmp")
             written.write_text(str(os.getpid()))
             written.rename(marker)
             threading.Event().wait(60)  # the test kills this process long before
-        return render(certificate)
+        return render(certificate, **kwargs)
 
     pdf.render_certificate_pdf = render_or_wait

@@ -127,8 +127,18 @@ class CertificateTemplate(DraftStateMixin, LockableMixin, RevisionMixin, Preview
             "text": {"de": self.text, "en": self.text_en or self.text},
         }
 
-    # Preview with sample data, as HTML (fast) and as the real PDF.
-    preview_modes = [("", _("Seite")), ("pdf", _("PDF"))]
+    # Preview with sample data: the certificate's HTML (fast) and the real PDF, each in both languages.
+    preview_modes = [
+        ("", _("Seite, Deutsch")),
+        ("en", _("Seite, Englisch")),
+        ("pdf", _("PDF, Deutsch")),
+        ("pdf-en", _("PDF, Englisch")),
+    ]
+    PREVIEW_LANGUAGES = {"": "de", "en": "en", "pdf": "de", "pdf-en": "en"}
+
+    def preview_language(self, request, mode_name) -> str:
+        """The mode's language; `?lang=` overrides it (a link to the preview in the other language)."""
+        return request.GET.get("lang") or self.PREVIEW_LANGUAGES.get(mode_name, "de")
 
     def get_preview_template(self, request, mode_name):
         return "certificates/pdf/certificate.html"
@@ -136,13 +146,13 @@ class CertificateTemplate(DraftStateMixin, LockableMixin, RevisionMixin, Preview
     def get_preview_context(self, request, mode_name):
         from .preview import preview_context
 
-        return preview_context(template=self, language=request.GET.get("lang", "de"))
+        return preview_context(template=self, language=self.preview_language(request, mode_name))
 
     def serve_preview(self, request, mode_name):
-        if mode_name == "pdf":
+        if mode_name.startswith("pdf"):
             from .preview import preview_pdf_response
 
-            return preview_pdf_response(template=self, language=request.GET.get("lang", "de"))
+            return preview_pdf_response(template=self, language=self.preview_language(request, mode_name))
         return super().serve_preview(request, mode_name)
 
 

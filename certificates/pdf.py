@@ -1,12 +1,16 @@
 """The certificate as a PDF: a template rendered by WeasyPrint, with a QR code to the verification page.
 
 WeasyPrint never fetches anything from the network (`core.pdf`): the only files it may read are the fonts
-shipped in static/fonts; the QR code is inline SVG, the pictures of the design (logos, signature) are inline
+shipped in static/fonts; the QR code (SVG) and the pictures of the design (logos, signature, PNG) are inline
 `data:` URLs and the stylesheet is part of the template. A picture that is gone leaves its place empty.
+
+The PDF is PDF/A-3a: tagged, fonts embedded, every picture with its alt text (tests/certificates/test_pdfa.py
+checks what can be checked without a validator).
 """
 
 import base64
 import hashlib
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -18,17 +22,20 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import mark_safe
 
 from core.pdf import render_pdf
 
 from .issuer import issuer_name
 from .models import Certificate
 
+logger = logging.getLogger(__name__)
+
 PDF_VARIANT = "pdf/a-3a"
 # Pictures are scaled down before they go into the PDF: sharp at print size, small files.
 LOGO_RENDITION = "max-600x240|format-png"
 SIGNATURE_RENDITION = "max-600x200|format-png"
+# Dates written out as each language writes them on a document: "30. November 2026", "30 November 2026".
+DATE_FORMATS = {"de": "j. F Y", "en": "j F Y"}
 
 
 def private_storage() -> FileSystemStorage:
@@ -36,10 +43,11 @@ def private_storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
 
 
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code (error correction M) for the given URL, without fixed size."""
+def qr_data_url(url: str) -> str:
+    """A QR code (error correction M) for the given URL as an SVG `data:` URL: drawn as vectors, and as an
+    image it carries its alt text into the PDF's structure."""
     qr = segno.make(url, error="m", micro=False)
-    return qr.svg_inline(scale=4, border=0, dark="#1a1a1a", omitsize=True)
+    return qr.svg_data_uri(scale=4, border=0, dark="#1a1a1a", omitsize=True)
 
 
 def language_of(language: str | None) -> str:
@@ -48,21 +56,30 @@ def language_of(language: str | None) -> str:
 
 
 def image_data_url(image_id: int | None, *, spec: str) -> str:
-    """A picture from the CMS's images as a `data:` URL, or "" when there is none or it cannot be read."""
+    """A picture from the CMS's images as a `data:` URL, or "" when there is none or it cannot be read (the
+    image was deleted, its file is gone or broken): a certificate is never held up by a picture."""
     if not image_id:
         return ""
     from wagtail.images import get_image_model
 
-    image = get_image_model().objects.filter(pk=image_id).first()
-    if image is None:
-        return ""
-    try:
-        rendition = image.get_rendition(spec)
-        with rendition.file.open("rb") as file:
-            data = file.read()
-    except (OSError, ValueError):
-        return ""
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    for _attempt in range(2):
+        image = get_image_model().objects.filter(pk=image_id).first()
+        if image is None:
+            return ""
+        try:
+            rendition = image.get_rendition(spec)
+        except (OSError, ValueError):
+            logger.warning("Image %s cannot be read; the certificate is rendered without it.", image_id)
+            return ""
+        try:
+            with rendition.file.open("rb") as file:
+                data = file.read()
+        except OSError:
+            # The rendition's file is gone (media restored without renditions): make it again once.
+            rendition.delete()
+            continue
+        return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    return ""
 
 
 @dataclass(frozen=True)
@@ -107,9 +124,10 @@ def certificate_context(certificate: Certificate, *, language: str) -> dict:
         "design": design_for(certificate.design or {}, language),
         "verify_url": certificate.verify_url,
         "verify_host": urlsplit(settings.SITE_URL).netloc,
-        "qr_svg": mark_safe(qr_svg(certificate.verify_url)),  # noqa: S308 - segno's own SVG
+        "qr_image": qr_data_url(certificate.verify_url),
         "organisation": issuer_name(),
         "same_day": certificate.first_session == certificate.last_session,
+        "date_format": DATE_FORMATS.get(language, DATE_FORMATS["de"]),
     }
 
 

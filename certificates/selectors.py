@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -94,3 +96,37 @@ def certificates_for_run(*, run: CourseRun) -> dict[int, Certificate]:
     for certificate in certificates:
         current.setdefault(certificate.enrolment_id, certificate)
     return current
+
+
+# Certificate templates in the CMS
+
+
+@dataclass(frozen=True)
+class TemplateConflicts:
+    """What another published template already covers: its name for the default, and (course or lab,
+    template) pairs. Empty when publishing would leave every course with one design."""
+
+    default: str = ""
+    courses: tuple[tuple[str, str], ...] = ()
+    labs: tuple[tuple[str, str], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.default or self.courses or self.labs)
+
+
+def template_conflicts(
+    *, template_id: int | None, is_default: bool, course_ids: Iterable[int], lab_ids: Iterable[int]
+) -> TemplateConflicts:
+    """Which of these choices another published template holds already: a course or a lab has one
+    published template, and there is one published default (three queries)."""
+    others = CertificateTemplate.objects.filter(live=True).exclude(pk=template_id)
+    default = ""
+    if is_default:
+        default = others.filter(is_default=True).order_by("name").values_list("name", flat=True).first() or ""
+    courses = others.filter(courses__in=list(course_ids)).order_by("courses__title", "name")
+    labs = others.filter(labs__in=list(lab_ids)).order_by("labs__title", "name")
+    return TemplateConflicts(
+        default=default,
+        courses=tuple(courses.values_list("courses__title", "name")),
+        labs=tuple(labs.values_list("labs__title", "name")),
+    )

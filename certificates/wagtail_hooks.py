@@ -1,14 +1,30 @@
-"""The admin's dashboard shows what the worker still owes people: mails and certificates."""
+"""The CMS (/cms/): the dashboard shows what the worker still owes people (mails and certificates); the
+menu "Zertifikatsvorlagen" lets the labs design their certificates.
 
-from django.urls import reverse
+A certificate template is a snippet with drafts, revisions, locking and a preview (HTML and PDF, German and
+English, with a sample certificate). Publishing it is refused while another published template already
+covers the same course, lab or the default (`certificates.forms`). Its model permissions (add, change,
+publish, view) open the menu: the CMS group "Redaktion" and the labs' manager groups hold them.
+"""
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from laces.components import Component
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from labs.selectors import lab_ids_managed_by
 from outbox.selectors import outbox_owed_count
 
+from .forms import CertificateTemplateForm
+from .models import CertificateTemplate
 from .selectors import certificates_owed_count
 
 
@@ -56,3 +72,73 @@ def add_owed_panel(request, panels):
     user = request.user
     if user.is_superuser or lab_ids_managed_by(user=user).exists():
         panels.append(OwedPanel(user=user))
+
+
+# --- Certificate templates --------------------------------------------------------------------------------
+
+NAMES_SHOWN = 3
+
+
+def _names(pages) -> str:
+    titles = [page.title for page in pages]
+    if len(titles) <= NAMES_SHOWN:
+        return ", ".join(titles)
+    more = len(titles) - NAMES_SHOWN
+    return ngettext("%(names)s und %(count)s weiterer", "%(names)s und %(count)s weitere", more) % {
+        "names": ", ".join(titles[:NAMES_SHOWN]),
+        "count": more,
+    }
+
+
+def applies_to(template: CertificateTemplate) -> str:
+    """What the template is chosen for, in a line: "Standardvorlage · Labore: Hameln · Kurse: …"."""
+    parts = []
+    if template.is_default:
+        parts.append(_("Standardvorlage"))
+    labs = list(template.labs.all())
+    if labs:
+        parts.append(_("Labore: %(names)s") % {"names": _names(labs)})
+    courses = list(template.courses.all())
+    if courses:
+        parts.append(_("Kurse: %(names)s") % {"names": _names(courses)})
+    return " · ".join(parts) or _("Noch für nichts gewählt")
+
+
+class CertificateTemplateViewSet(SnippetViewSet):
+    model = CertificateTemplate
+    icon = "doc-full"
+    menu_label = gettext_lazy("Zertifikatsvorlagen")
+    menu_order = 860
+    add_to_admin_menu = True
+    list_display = [
+        "name",
+        Column("applies_to", label=gettext_lazy("Gilt für"), accessor=applies_to),
+        LiveStatusTagColumn(),
+        UpdatedAtColumn(),
+    ]
+    edit_handler = ObjectList(CertificateTemplate.panels, base_form_class=CertificateTemplateForm)
+
+    def get_queryset(self, request):
+        # The "Gilt für" column reads both lists of every row: two queries for the whole page.
+        return CertificateTemplate.objects.prefetch_related("labs", "courses")
+
+
+register_snippet(CertificateTemplateViewSet)
+
+
+def preview_stylesheet(request):
+    """The certificate's stylesheet for the HTML preview, its fonts read from the static files (the PDF
+    inlines the same stylesheet and reads the fonts from disk)."""
+    css = render_to_string("certificates/pdf/certificate.css", {"fonts_url": static("fonts/")})
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+@hooks.register("register_admin_urls")
+def register_preview_stylesheet():
+    return [
+        path(
+            "zertifikatsvorlagen/vorschau.css",
+            preview_stylesheet,
+            name="certificate_template_stylesheet",
+        )
+    ]

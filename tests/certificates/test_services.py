@@ -1,3 +1,4 @@
+import hashlib
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -74,8 +75,12 @@ def test_session_dates_are_the_dates_in_berlin(clock):
 
 def test_issue_stores_the_pdf_in_private_storage(completed_enrolment, settings):
     certificate = certificate_issue(enrolment=completed_enrolment)
-    path = settings.PRIVATE_STORAGE_ROOT / certificate.pdf
-    assert path.read_bytes().startswith(b"%PDF")
+    file = certificate.files.get()
+    path = settings.PRIVATE_STORAGE_ROOT / file.path
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert file.language == certificate.language == "de"
+    assert (file.size, file.sha256) == (len(data), hashlib.sha256(data).hexdigest())
     assert str(settings.MEDIA_ROOT) not in str(path)
 
 

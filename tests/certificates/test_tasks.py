@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateFile
 from certificates.selectors import certificates_owed_count
 from certificates.tasks import issue_certificate, sweep
 from courses.models import Attendance, Enrolment
@@ -34,7 +34,7 @@ def test_closing_a_run_issues_certificates_and_mails_once(
         run_close(run=finished_run, by=UserFactory(is_superuser=True))
     certificate = Certificate.objects.get()
     assert certificate.enrolment == came
-    assert certificate.pdf
+    assert certificate.files.filter(language=certificate.language).exists()
     assert [m.subject for m in mailoutbox] == ["Ihr Zertifikat ist da"]
     assert mailoutbox[0].to == [came.user.email]
     assert "/meine-kurse/" in mailoutbox[0].body
@@ -50,23 +50,25 @@ def test_running_the_task_twice_makes_one_certificate_one_file_and_one_mail(
         second = issue_certificate(completed_enrolment.pk)
     assert first == second
     assert Certificate.objects.count() == 1
-    assert [path.name for path in _pdf_files(settings)] == [f"{first}.pdf"]
+    assert [path.name for path in _pdf_files(settings)] == [f"{first}-de.pdf"]
     assert len(mailoutbox) == 1
     assert OutboxItem.objects.get().delivered_at is not None
 
 
-def test_rendering_again_replaces_the_file_and_sends_no_second_mail(
-    certificate, mailoutbox, settings, django_capture_on_commit_callbacks
-):
-    from certificates.services import certificate_render_pdf
+def test_asking_for_the_file_again_keeps_it_and_records_no_second_mail(certificate, settings):
+    from certificates.services import certificate_file
 
-    with django_capture_on_commit_callbacks(execute=True):
-        certificate_render_pdf(certificate=certificate)
-    Certificate.objects.filter(pk=certificate.pk).update(notified_at=moment())
-    with django_capture_on_commit_callbacks(execute=True):
-        certificate_render_pdf(certificate=certificate)
-    assert [path.name for path in _pdf_files(settings)] == [f"{certificate.code}.pdf"]
-    assert len(mailoutbox) == 1
+    first = certificate.files.get(language="de")
+    stored = (settings.PRIVATE_STORAGE_ROOT / first.path).read_bytes()
+    again = certificate_file(certificate=certificate, language="de")
+    certificate_file(certificate=certificate, language="en")
+    assert (again.pk, again.sha256) == (first.pk, first.sha256)
+    assert (settings.PRIVATE_STORAGE_ROOT / first.path).read_bytes() == stored
+    assert [path.name for path in _pdf_files(settings)] == [
+        f"{certificate.code}-de.pdf",
+        f"{certificate.code}-en.pdf",
+    ]
+    assert OutboxItem.objects.filter(kind="certificate_ready").count() == 1
 
 
 def test_the_ready_mail_is_recorded_with_the_pdf(completed_enrolment):
@@ -113,11 +115,12 @@ def test_owed_are_completed_enrolments_without_a_certificate_with_a_pdf(finished
     issue_certificate(completed_enrolment.pk)
     without_pdf = _completed(finished_run)
     issue_certificate(without_pdf.pk)
-    Certificate.objects.filter(enrolment=without_pdf).update(pdf="")
+    CertificateFile.objects.filter(certificate__enrolment=without_pdf).delete()
     _completed(finished_run)
     revoked = _completed(finished_run)
     issue_certificate(revoked.pk)
-    Certificate.objects.filter(enrolment=revoked).update(pdf="", status=Certificate.Status.REVOKED)
+    CertificateFile.objects.filter(certificate__enrolment=revoked).delete()
+    Certificate.objects.filter(enrolment=revoked).update(status=Certificate.Status.REVOKED)
     EnrolmentFactory(run=finished_run)
     assert certificates_owed_count() == 2
 
@@ -141,6 +144,6 @@ def test_sweep_issues_what_the_broker_lost(
     enrolment = _completed(finished_run, completed_at=moment(-timedelta(minutes=10)))
     with django_capture_on_commit_callbacks(execute=True):
         sweep()
-    assert Certificate.objects.get(enrolment=enrolment).pdf
+    assert Certificate.objects.get(enrolment=enrolment).files.filter(language="de").exists()
     assert len(mailoutbox) == 1
     assert certificates_owed_count() == 0

@@ -1,0 +1,78 @@
+"""The CMS form of a certificate template: courses grouped by their lab, and publishing refused while another
+published template already covers the same course, lab or the default."""
+
+from django import forms
+from django.utils.translation import gettext as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from courses.models import CoursePage
+from labs.models import LabPage
+
+from .selectors import template_conflicts
+
+
+class CertificateTemplateForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labs = list(LabPage.objects.order_by("title").only("pk", "title", "path"))
+        if "labs" in self.fields:
+            self.fields["labs"].widget = forms.CheckboxSelectMultiple()
+            self.fields["labs"].choices = [(lab.pk, lab.title) for lab in labs]
+        if "courses" in self.fields:
+            self.fields["courses"].widget = forms.CheckboxSelectMultiple()
+            self.fields["courses"].choices = _courses_by_lab(labs)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self._publishing():
+            self._refuse_conflicts(cleaned_data)
+        return cleaned_data
+
+    def _publishing(self) -> bool:
+        # Drafts may overlap with what is published; only the published templates decide a certificate.
+        return bool(self.data.get("action-publish"))
+
+    def _refuse_conflicts(self, cleaned_data: dict) -> None:
+        conflicts = template_conflicts(
+            template_id=self.instance.pk,
+            is_default=bool(cleaned_data.get("is_default")),
+            course_ids=[course.pk for course in cleaned_data.get("courses") or ()],
+            lab_ids=[lab.pk for lab in cleaned_data.get("labs") or ()],
+        )
+        if conflicts.default:
+            self.add_error(
+                "is_default",
+                _(
+                    "„%(template)s“ ist schon die veröffentlichte Standardvorlage. Es gibt nur eine: "
+                    "Nehmen Sie hier oder dort den Haken heraus."
+                )
+                % {"template": conflicts.default},
+            )
+        for course, template in conflicts.courses:
+            self.add_error(
+                "courses",
+                _(
+                    "Für den Kurs „%(course)s“ gilt schon die veröffentlichte Vorlage „%(template)s“. "
+                    "Wählen Sie den Kurs hier oder dort ab."
+                )
+                % {"course": course, "template": template},
+            )
+        for lab, template in conflicts.labs:
+            self.add_error(
+                "labs",
+                _(
+                    "Für das Labor „%(lab)s“ gilt schon die veröffentlichte Vorlage „%(template)s“. "
+                    "Wählen Sie das Labor hier oder dort ab."
+                )
+                % {"lab": lab, "template": template},
+            )
+
+
+def _courses_by_lab(labs: list[LabPage]) -> list:
+    """The courses as checkbox groups under their lab's title (a course is a page below its lab)."""
+    groups: dict[str, list] = {lab.path: [] for lab in labs}
+    for course in CoursePage.objects.order_by("title").only("pk", "title", "path"):
+        lab_path = course.path[: -CoursePage.steplen]
+        if lab_path in groups:
+            groups[lab_path].append((course.pk, course.title))
+    return [(lab.title, groups[lab.path]) for lab in labs if groups[lab.path]]

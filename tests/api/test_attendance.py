@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from courses.models import Attendance, CourseRun, Enrolment
+from courses.models import Attendance, BadgeAssertion, CourseRun, Enrolment
+from courses.services import walk_in_add
 from tests.factories import (
     AttendanceFactory,
     CourseRunFactory,
@@ -20,8 +21,9 @@ def trainer():
 
 
 @pytest.fixture
-def run(trainer):
-    return CourseRunFactory(trainers=[trainer], sessions=2)
+def run(clock, trainer):
+    """Two weekly sessions, the first tonight at 18:00 (the clock stands at 10:00): its sheet is open."""
+    return CourseRunFactory(trainers=[trainer], sessions=2, starts_in=timedelta(days=0))
 
 
 @pytest.fixture
@@ -192,21 +194,36 @@ def test_complete_before_the_last_session_is_400(trainer_api, run):
     assert enrolment.status == Enrolment.Status.CONFIRMED
 
 
-def test_complete_twice_is_409_and_keeps_the_first_outcome(api, trainer, clock):
+def test_complete_twice_answers_200_with_the_same_counts_and_changes_nothing(api, trainer, clock):
     run = CourseRunFactory(trainers=[trainer], starts_in=timedelta(days=-14))
-    missed = EnrolmentFactory(run=run)
+    came, missed = EnrolmentFactory(run=run), EnrolmentFactory(run=run)
+    for session in run.sessions.all():
+        AttendanceFactory(session=session, enrolment=came, status="present")
     api.force_authenticate(trainer)
-    api.post(f"/api/v1/runs/{run.pk}/complete/")
+    first = api.post(f"/api/v1/runs/{run.pk}/complete/")
     closed_at = CourseRun.objects.get(pk=run.pk).closed_at
     clock.shift(timedelta(hours=1))
 
-    response = api.post(f"/api/v1/runs/{run.pk}/complete/")
+    again = api.post(f"/api/v1/runs/{run.pk}/complete/")
 
-    assert response.status_code == 409
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert first.json() == again.json() == {"completed": 1, "not_completed": 1}
     run.refresh_from_db()
     missed.refresh_from_db()
     assert (run.status, run.closed_at) == (CourseRun.Status.CLOSED, closed_at)
     assert missed.status == Enrolment.Status.NOT_COMPLETED
+    assert BadgeAssertion.objects.filter(enrolment__run=run).count() == 1
+
+
+def test_complete_of_a_cancelled_run_is_409(trainer_api, trainer):
+    run = CourseRunFactory(
+        trainers=[trainer], starts_in=timedelta(days=-14), status=CourseRun.Status.CANCELLED
+    )
+
+    response = trainer_api.post(f"/api/v1/runs/{run.pk}/complete/")
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == "Dieser Kurs wurde abgesagt."
 
 
 def test_complete_by_a_non_trainer_is_403(api):
@@ -219,3 +236,45 @@ def test_complete_by_a_non_trainer_is_403(api):
     assert response.status_code == 403
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.CONFIRMED
+
+
+def test_attendance_for_a_session_more_than_a_day_ahead_is_400_and_nothing_changes(trainer_api, run):
+    anna = EnrolmentFactory(run=run)
+    next_week = run.sessions.order_by("start").last()
+
+    response = trainer_api.put(_url(next_week), [{"enrolment": anna.pk, "status": "present"}], format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "attendance_too_early"
+    assert "ab " in response.json()["detail"]
+    assert not Attendance.objects.exists()
+
+
+def test_trainer_of_another_run_gets_403_and_nothing_changes(api, run, session):
+    anna = EnrolmentFactory(run=run)
+    AttendanceFactory(session=session, enrolment=anna, status="absent")
+    other_trainer = UserFactory()
+    CourseRunFactory(trainers=[other_trainer])
+    api.force_authenticate(other_trainer)
+
+    put = api.put(_url(session), [{"enrolment": anna.pk, "status": "present"}], format="json")
+
+    assert put.status_code == 403
+    assert Attendance.objects.get(session=session, enrolment=anna).status == "absent"
+
+
+def test_walk_ins_appear_by_the_name_given(trainer_api, trainer, session):
+    EnrolmentFactory(run=session.run, user=UserFactory(full_name="Zora Zett"))
+    grete = walk_in_add(session=session, by=trainer, name="Grete Gast")
+
+    response = trainer_api.get(_url(session))
+
+    assert response.json()[0] == {"enrolment": grete.pk, "participant": "Grete Gast", "status": "present"}
+    assert response.json()[1]["participant"] == "Zora Zett"
+
+
+def test_huge_session_id_is_404(trainer_api):
+    huge = 10**20
+
+    assert trainer_api.get(f"/api/v1/sessions/{huge}/attendance/").status_code == 404
+    assert trainer_api.put(f"/api/v1/sessions/{huge}/attendance/", [], format="json").status_code == 404

@@ -14,11 +14,18 @@ from django.utils import timezone
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
-from courses.exceptions import AttendanceInvalid, RunAlreadyClosed
-from courses.models import Attendance, CoursePage, CourseRun, Enrolment
+from courses.exceptions import AttendanceInvalid
+from courses.models import Attendance, BadgeAssertion, CoursePage, CourseRun, Enrolment
 from courses.services import AttendanceEntry, attendance_record, enrolment_create, run_close
 from tests.courses.test_admin_runs import edit_form_data, run_form_data, two_evenings
-from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course, make_manager
+from tests.factories import (
+    AttendanceFactory,
+    CourseRunFactory,
+    EnrolmentFactory,
+    UserFactory,
+    make_course,
+    make_manager,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -257,13 +264,19 @@ def test_attendance_sent_while_the_run_is_being_closed_waits_for_the_lock_and_is
     assert not Attendance.objects.filter(session=session).exists()
 
 
-def test_closing_is_refused_for_a_run_closed_a_moment_ago(lab):
+def test_closing_a_run_closed_a_moment_ago_reports_its_outcome_and_changes_nothing(lab):
     run = CourseRunFactory(course=make_course(lab=lab), sessions=1, starts_in=timedelta(days=-1))
+    came = EnrolmentFactory(run=run)
+    AttendanceFactory(session=run.sessions.get(), enrolment=came)
+    missed = EnrolmentFactory(run=run)
     manager = make_manager(lab)
     run_close(run=run, by=manager)
-    with pytest.raises(RunAlreadyClosed):
-        run_close(run=run, by=manager)
-    assert CourseRun.objects.get(pk=run.pk).status == CourseRun.Status.CLOSED
+    closed_at = CourseRun.objects.get(pk=run.pk).closed_at
+    again = run_close(run=run, by=manager)
+    assert ([e.pk for e in again.completed], [e.pk for e in again.not_completed]) == ([came.pk], [missed.pk])
+    run.refresh_from_db()
+    assert (run.status, run.closed_at) == (CourseRun.Status.CLOSED, closed_at)
+    assert BadgeAssertion.objects.filter(enrolment__run=run).count() == 1
 
 
 # The Django admin shows the records but cannot change them past the services

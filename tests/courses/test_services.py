@@ -5,6 +5,7 @@ import pytest
 from courses.exceptions import (
     AlreadyEnrolled,
     AttendanceInvalid,
+    AttendanceTooEarly,
     EnrolmentClosed,
     NotAllowed,
     RunAlreadyClosed,
@@ -29,6 +30,11 @@ PRESENT, ABSENT, EXCUSED = Attendance.Status.PRESENT, Attendance.Status.ABSENT, 
 
 def enrol_many(run, n):
     return [enrolment_create(run=run, user=UserFactory()) for _ in range(n)]
+
+
+def tonights_run(trainer):
+    """A run whose first session meets tonight, so its sheet is open (with the clock stopped at 10:00)."""
+    return CourseRunFactory(trainers=[trainer], starts_in=timedelta(days=0))
 
 
 def past_run(*, sessions=5, trainer=None, **fields):
@@ -174,9 +180,9 @@ def test_attendance_rule_of_80_percent(attended, sessions, met):
     assert attendance_met(attended=attended, sessions=sessions, rule_percent=80) is met
 
 
-def test_trainer_records_attendance():
+def test_trainer_records_attendance(clock):
     trainer = UserFactory()
-    run = CourseRunFactory(trainers=[trainer])
+    run = tonights_run(trainer)
     session = run.sessions.first()
     a, b = EnrolmentFactory(run=run), EnrolmentFactory(run=run)
     attendance_record(
@@ -188,9 +194,9 @@ def test_trainer_records_attendance():
     assert recorded == {a.pk: PRESENT, b.pk: EXCUSED}
 
 
-def test_recording_again_changes_the_status_and_none_clears_it():
+def test_recording_again_changes_the_status_and_none_clears_it(clock):
     trainer = UserFactory()
-    run = CourseRunFactory(trainers=[trainer])
+    run = tonights_run(trainer)
     session = run.sessions.first()
     a, b = EnrolmentFactory(run=run), EnrolmentFactory(run=run)
     attendance_record(
@@ -216,9 +222,9 @@ def test_attendance_by_someone_not_teaching_is_refused_and_stores_nothing():
     "bad_entry",
     ["unknown_status", "duplicate", "other_run", "waitlisted", "cancelled", "missing"],
 )
-def test_invalid_attendance_list_changes_nothing(bad_entry):
+def test_invalid_attendance_list_changes_nothing(clock, bad_entry):
     trainer = UserFactory()
-    run = CourseRunFactory(trainers=[trainer])
+    run = tonights_run(trainer)
     session = run.sessions.first()
     own, second = EnrolmentFactory(run=run), EnrolmentFactory(run=run)
     AttendanceFactory(session=session, enrolment=own, status=ABSENT)
@@ -252,6 +258,27 @@ def test_attendance_of_a_closed_run_cannot_change():
             session=run.sessions.first(), entries=[AttendanceEntry(enrolment.pk, PRESENT)], by=trainer
         )
     assert not Attendance.objects.exists()
+
+
+def test_attendance_for_a_session_more_than_a_day_ahead_is_refused_and_stores_nothing(clock):
+    trainer = UserFactory()
+    run = CourseRunFactory(trainers=[trainer], starts_in=timedelta(days=1))  # tomorrow at 18:00
+    enrolment = EnrolmentFactory(run=run)
+    with pytest.raises(AttendanceTooEarly):
+        attendance_record(
+            session=run.sessions.first(), entries=[AttendanceEntry(enrolment.pk, PRESENT)], by=trainer
+        )
+    assert not Attendance.objects.exists()
+
+
+def test_attendance_can_be_recorded_from_a_day_before_the_session(clock):
+    trainer = UserFactory()
+    run = CourseRunFactory(trainers=[trainer], starts_in=timedelta(days=1))
+    session = run.sessions.first()
+    enrolment = EnrolmentFactory(run=run)
+    clock.move_to(session.start - timedelta(days=1))
+    attendance_record(session=session, entries=[AttendanceEntry(enrolment.pk, PRESENT)], by=trainer)
+    assert Attendance.objects.get(session=session).status == PRESENT
 
 
 # --- Completion ---------------------------------------------------------------------------------------
@@ -307,11 +334,22 @@ def test_closing_marks_the_run_closed(finished_run):
     assert run.closed_at is not None
 
 
-def test_closing_twice_raises_run_already_closed(finished_run):
-    run_close(run=finished_run["run"], by=finished_run["trainer"])
+def test_closing_twice_reports_the_same_outcome_and_changes_nothing(clock, finished_run):
+    first = run_close(run=finished_run["run"], by=finished_run["trainer"])
+    closed_at = CourseRun.objects.get(pk=finished_run["run"].pk).closed_at
+    clock.shift(timedelta(hours=1))
+    again = run_close(run=finished_run["run"], by=finished_run["trainer"])
+    assert [e.pk for e in again.completed] == [e.pk for e in first.completed]
+    assert [e.pk for e in again.not_completed] == [e.pk for e in first.not_completed]
+    assert CourseRun.objects.get(pk=finished_run["run"].pk).closed_at == closed_at
+    assert BadgeAssertion.objects.count() == 1
+
+
+def test_closing_a_cancelled_run_raises_run_already_closed(finished_run):
+    CourseRun.objects.filter(pk=finished_run["run"].pk).update(status=CourseRun.Status.CANCELLED)
     with pytest.raises(RunAlreadyClosed):
         run_close(run=finished_run["run"], by=finished_run["trainer"])
-    assert BadgeAssertion.objects.count() == 1
+    assert not BadgeAssertion.objects.exists()
 
 
 def test_closing_before_the_last_session_raises_run_not_finished():

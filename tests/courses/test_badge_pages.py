@@ -387,3 +387,43 @@ def test_my_courses_links_to_the_badge_page_not_the_json(client, assertion):
     html = client.get(reverse("courses:my_courses")).content.decode()
     assert f'href="{_page(assertion)}"' in html
     assert reverse("badges:assertion", args=[assertion.uuid]) not in html
+
+
+def _certificate(enrolment, language):
+    from certificates.models import Certificate
+
+    return Certificate.objects.create(
+        code="K7QM3XRT9HVD",
+        enrolment=enrolment,
+        participant_name="Erika Mustermann",
+        course_title="Sicher online bezahlen",
+        lab_name="Regionallabor Hameln",
+        first_session=COMPLETED_AT.date() - timedelta(days=7),
+        last_session=COMPLETED_AT.date(),
+        hours=4,
+        language=language,
+        issued_at=COMPLETED_AT,
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "second"),
+    [("de", "PDF auf Deutsch", "PDF in English"), ("en", "PDF in English", "PDF auf Deutsch")],
+)
+def test_my_courses_offers_the_certificate_in_both_languages_its_own_first(
+    client, assertion, language, first, second
+):
+    certificate = _certificate(assertion.enrolment, language)
+    client.force_login(assertion.enrolment.user)
+    html = client.get(reverse("courses:my_courses")).content.decode()
+    pdf = reverse("certificates:pdf", args=[certificate.code])
+    assert f'href="{pdf}?lang=de"' in html and f'href="{pdf}?lang=en"' in html
+    assert html.index(f"?lang={language}") < html.index(f"?lang={'en' if language == 'de' else 'de'}")
+    assert html.index(first) < html.index(second)
+
+
+def test_my_courses_links_to_the_kompetenzpass(client, holder):
+    client.force_login(holder)
+    html = client.get(reverse("courses:my_courses")).content.decode()
+    passport = reverse("competences:passport")
+    assert f'<a class="more-link" href="{passport}">Mein Kompetenzpass' in html

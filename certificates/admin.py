@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from accounts.exceptions import DomainError
 
-from .models import Certificate
+from .models import Certificate, CertificateFile
 from .services import certificate_revoke
 
 
@@ -54,6 +54,19 @@ def revoke_certificates(modeladmin, request, queryset):
     )
 
 
+class CertificateFileInline(admin.TabularInline):
+    """The rendered PDFs with their SHA-256, as the verification page shows them; never edited."""
+
+    model = CertificateFile
+    fields = ["language", "sha256", "size", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
     list_display = ["display_code", "participant_name", "course_title", "lab_name", "issued_at", "status"]
@@ -61,6 +74,8 @@ class CertificateAdmin(admin.ModelAdmin):
     search_fields = ["code", "participant_name", "course_title"]
     date_hierarchy = "issued_at"
     actions = [revoke_certificates]
+    inlines = [CertificateFileInline]
+    list_select_related = ["replaced_by"]
     readonly_fields = [
         "code",
         "enrolment",
@@ -72,11 +87,13 @@ class CertificateAdmin(admin.ModelAdmin):
         "last_session",
         "hours",
         "level",
+        "language",
         "issued_at",
         "status",
         "revoked_at",
         "revoked_by",
         "revocation_reason",
+        "replaced_by",
         "notified_at",
     ]
     fields = readonly_fields

@@ -39,4 +39,4 @@ class CertificateVerifyView(APIView):
         certificate = selectors.certificate_by_code(code=code)
         if certificate is None:
             raise NotFound(_("Zu diesem Prüfcode gibt es kein Zertifikat. Bitte prüfen Sie die Eingabe."))
-        return Response(CertificateVerificationSerializer(certificate).data)
+        return Response(CertificateVerificationSerializer(certificate, context={"request": request}).data)

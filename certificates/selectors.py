@@ -5,9 +5,10 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from courses.models import BadgeAssertion, CourseRun, Enrolment
+from labs.selectors import lab_ids_managed_by
 from outbox.selectors import SWEEP_BATCH
 
-from .codes import normalise_code
+from .codes import CODE_ALPHABET, normalise_code
 from .models import Certificate, CertificateFile, CertificateTemplate
 
 
@@ -96,6 +97,69 @@ def certificates_for_run(*, run: CourseRun) -> dict[int, Certificate]:
     for certificate in certificates:
         current.setdefault(certificate.enrolment_id, certificate)
     return current
+
+
+# Lab managers' pages (/team/zertifikate/) and the public verification
+
+
+def user_manages_certificates(*, user) -> bool:
+    """Superusers and managers of at least one lab look after certificates; trainers do not."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or lab_ids_managed_by(user=user).exists()
+
+
+def certificates_managed_by(*, user, query: str = "") -> QuerySet[Certificate]:
+    """The certificates of the labs a person manages (superusers: all), newest first, found by a part of
+    the code (as printed or typed) or of the holder's name, with what the list shows in the same query."""
+    certificates = Certificate.objects.select_related("replaced_by").order_by("-issued_at", "-pk")
+    if not user.is_superuser:
+        certificates = certificates.filter(enrolment__run__lab_id__in=lab_ids_managed_by(user=user))
+    query = " ".join((query or "").split())[:100]
+    if query:
+        match = Q(participant_name__icontains=query)
+        code_part = "".join(ch for ch in query.upper() if ch not in " -–_.")
+        if len(code_part) >= 4 and all(ch in CODE_ALPHABET for ch in code_part):
+            match |= Q(code__contains=code_part)
+        certificates = certificates.filter(match)
+    return certificates
+
+
+def certificate_managed_by(*, user, code: str) -> Certificate | None:
+    """One certificate of the labs the person manages, with its enrolment, run, files and the certificates
+    it replaces and is replaced by; None for any other code."""
+    normalised = normalise_code(code)
+    if normalised is None:
+        return None
+    return (
+        certificates_managed_by(user=user)
+        .select_related(
+            "enrolment__user", "enrolment__run__course", "enrolment__run__lab", "replaces", "revoked_by"
+        )
+        .prefetch_related("files")
+        .filter(code=normalised)
+        .first()
+    )
+
+
+def certificate_history(*, certificate: Certificate) -> list[Certificate]:
+    """Every certificate issued for the same enrolment, oldest first: the chain of corrections."""
+    return list(
+        Certificate.objects.filter(enrolment_id=certificate.enrolment_id)
+        .select_related("replaced_by")
+        .order_by("issued_at", "pk")
+    )
+
+
+def certificate_competences(*, certificate: Certificate, language: str) -> list[dict]:
+    """The competences as they were at issue, `{code, name}`, named in the language where it has a name."""
+    return [
+        {
+            "code": c.get("code", ""),
+            "name": (c.get("name_en") if language == "en" else None) or c.get("name", ""),
+        }
+        for c in certificate.competences
+    ]
 
 
 # Certificate templates in the CMS

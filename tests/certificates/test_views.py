@@ -1,11 +1,15 @@
 import pytest
 from django.urls import reverse
 
-from certificates.models import Certificate
+from certificates.models import CertificateFile
 from certificates.services import certificate_revoke
 from tests.factories import LabRoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _pdf_bytes(response) -> bytes:
+    return b"".join(response.streaming_content)
 
 
 def test_valid_certificate_is_confirmed_with_name_course_and_lab(client, certificate):
@@ -32,7 +36,7 @@ def test_revoked_certificate_says_so_with_reason(client, certificate):
     response = client.get(reverse("certificates:verify", args=[certificate.code]))
     text = response.content.decode()
     assert response.status_code == 200
-    assert "widerrufen" in text
+    assert "Widerrufen" in text
     assert "Anwesenheit falsch" in text
     assert "echt und gültig" not in text
 
@@ -46,10 +50,13 @@ def test_unknown_code_answers_404_page_that_says_so(client, certificate):
 
 
 @pytest.mark.parametrize("garbage", ["%3Cscript%3E", "%00", "x" * 300, "%C3%A4%C3%B6", "1OIL0", "'--"])
-def test_garbage_code_answers_the_not_found_page(client, garbage):
+def test_garbage_code_answers_the_not_found_page_with_the_form(client, garbage):
     response = client.get(f"/verify/{garbage}/")
     assert response.status_code == 404
-    assert "kein Zertifikat" in response.content.decode()
+    text = response.content.decode()
+    assert "kein Zertifikat" in text
+    assert 'name="code"' in text
+    assert "<script>" not in text
 
 
 def test_form_redirects_to_the_result(client, certificate):
@@ -70,12 +77,33 @@ def test_empty_form_is_shown(client):
     assert 'name="code"' in response.content.decode()
 
 
-def test_owner_downloads_the_pdf(client, certificate):
+def test_owner_downloads_the_pdf_in_the_certificates_language_by_default(client, certificate):
     client.force_login(certificate.enrolment.user)
     response = client.get(reverse("certificates:pdf", args=[certificate.code]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert f'filename="Zertifikat-{certificate.display_code}-de.pdf"' in response["Content-Disposition"]
+    assert _pdf_bytes(response).startswith(b"%PDF")
+
+
+def test_owner_downloads_the_pdf_in_english_when_asked(client, certificate):
+    client.force_login(certificate.enrolment.user)
+    response = client.get(reverse("certificates:pdf", args=[certificate.code]), {"lang": "en"})
+    assert response.status_code == 200
+    assert f'filename="Zertifikat-{certificate.display_code}-en.pdf"' in response["Content-Disposition"]
+    assert _pdf_bytes(response).startswith(b"%PDF")
+    assert CertificateFile.objects.filter(certificate=certificate, language="en").exists()
+
+
+@pytest.mark.parametrize("asked", ["xx", "", "EN-gb", "../de", "%00"])
+def test_an_unknown_language_gives_the_certificates_own(client, certificate, asked):
+    certificate.language = "en"
+    certificate.save(update_fields=["language"])
+    client.force_login(certificate.enrolment.user)
+    response = client.get(reverse("certificates:pdf", args=[certificate.code]) + f"?lang={asked}")
+    assert response.status_code == 200
+    assert f"-{certificate.display_code}-en.pdf" in response["Content-Disposition"]
+    assert _pdf_bytes(response).startswith(b"%PDF")
 
 
 def test_lab_manager_and_superuser_download_the_pdf(client, certificate):
@@ -85,7 +113,16 @@ def test_lab_manager_and_superuser_download_the_pdf(client, certificate):
         response = client.get(reverse("certificates:pdf", args=[certificate.code]))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert b"".join(response.streaming_content).startswith(b"%PDF")
+        assert _pdf_bytes(response).startswith(b"%PDF")
+
+
+def test_the_runs_trainer_downloads_the_pdf(client, certificate):
+    trainer = UserFactory()
+    certificate.enrolment.run.trainers.add(trainer)
+    client.force_login(trainer)
+    response = client.get(reverse("certificates:pdf", args=[certificate.code]), {"lang": "en"})
+    assert response.status_code == 200
+    assert _pdf_bytes(response).startswith(b"%PDF")
 
 
 def test_others_get_404_for_the_pdf(client, certificate):
@@ -93,21 +130,23 @@ def test_others_get_404_for_the_pdf(client, certificate):
     for person in (None, UserFactory(), LabRoleFactory().user):
         if person:
             client.force_login(person)
-        response = client.get(url)
+        response = client.get(url, {"lang": "en"})
         assert response.status_code == 404
         assert response["Content-Type"] != "application/pdf"
         assert "Hannelore Schmidt" not in response.content.decode()
+    assert not CertificateFile.objects.filter(certificate=certificate, language="en").exists()
 
 
 def test_missing_pdf_is_rendered_on_demand(client, certificate, settings):
-    (settings.PRIVATE_STORAGE_ROOT / certificate.pdf).unlink()
-    Certificate.objects.filter(pk=certificate.pk).update(pdf="")
+    stored = certificate.files.get()
+    (settings.PRIVATE_STORAGE_ROOT / stored.path).unlink()
     client.force_login(certificate.enrolment.user)
     response = client.get(reverse("certificates:pdf", args=[certificate.code]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert _pdf_bytes(response).startswith(b"%PDF")
 
 
-def test_unknown_pdf_is_404(client):
+@pytest.mark.parametrize("code", ["ABCDEFGHJKMN", "nonsense", "x" * 200])
+def test_unknown_pdf_is_404(client, code):
     client.force_login(UserFactory(is_superuser=True))
-    assert client.get("/zertifikate/ABCDEFGHJKMN.pdf").status_code == 404
+    assert client.get(f"/zertifikate/{code}.pdf").status_code == 404

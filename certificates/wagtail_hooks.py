@@ -104,6 +104,13 @@ def applies_to(template: CertificateTemplate) -> str:
     return " · ".join(parts) or _("Noch für nichts gewählt")
 
 
+def publication_status(template: CertificateTemplate) -> str:
+    """Wagtail's "live" / "live + draft" / "draft". Templates are published right away, never scheduled:
+    saying so here saves the look-up of a scheduled revision for every row."""
+    template.__dict__.setdefault("scheduled_revision", None)
+    return template.status_string
+
+
 class CertificateTemplateViewSet(SnippetViewSet):
     model = CertificateTemplate
     icon = "doc-full"
@@ -113,7 +120,7 @@ class CertificateTemplateViewSet(SnippetViewSet):
     list_display = [
         "name",
         Column("applies_to", label=gettext_lazy("Gilt für"), accessor=applies_to),
-        LiveStatusTagColumn(),
+        LiveStatusTagColumn(accessor=publication_status),
         UpdatedAtColumn(),
     ]
     edit_handler = ObjectList(CertificateTemplate.panels, base_form_class=CertificateTemplateForm)

@@ -39,6 +39,8 @@ from .forms import ACTION, REST_PRESENT, AttendanceForm, WalkInForm
 
 # Empty rows at the end of the sign-in sheet, for people who come without enrolling.
 SIGN_IN_BLANK_ROWS = 5
+# How many of the people still unmarked the sheet names; the rest are counted.
+UNMARKED_NAMED = 4
 
 
 def _run_or_404(request, run_id: int) -> CourseRun:
@@ -125,14 +127,17 @@ def session_attendance_view(request, session_id: int):
             if unmarked:
                 messages.warning(request, _unmarked_message(unmarked))
             return redirect("trainer:session_attendance", session_id=session.pk)
-    unmarked_rows = [row for row in rows if row["status"] is None]
+    unmarked = [row for row in rows if row["status"] is None]
+    # Offered once the sheet was saved with someone left out (not while it is still empty).
+    unmarked = unmarked if len(unmarked) < len(rows) else []
     context = {
         "session": session,
         "run": session.run,
         "form": form,
         **state,
-        # Offered once the sheet was saved with someone left out.
-        "unmarked_rows": unmarked_rows if len(unmarked_rows) < len(rows) else [],
+        "unmarked_rows": unmarked,
+        "unmarked_named": unmarked[:UNMARKED_NAMED],
+        "unmarked_more": max(0, len(unmarked) - UNMARKED_NAMED),
         "walk_in_form": WalkInForm(),
         "rest_present": REST_PRESENT,
     }

@@ -157,7 +157,7 @@ def test_dashboard_links_each_session_to_its_sheet_and_sign_in_sheet(client, tra
         assert reverse("trainer:sign_in_sheet", args=[session.pk]) in content
     # Tonight's sheet can be filled in; next week's only lists who comes.
     assert content.count("Anwesenheit erfassen<") == 1
-    assert "Wer kommt?" in content
+    assert "Teilnehmende ansehen" in content
 
 
 def test_dashboard_lists_sessions_before_runs(client, trainer, run):
@@ -350,6 +350,16 @@ def test_saving_with_people_unmarked_says_how_many_and_offers_to_finish(client, 
     assert f'href="#person-{bernd.pk}"' in content
     assert f'id="person-{carla.pk}"' in content
     assert 'form="attendance-form" name="action" value="rest-present"' in content
+
+
+def test_many_people_unmarked_are_counted_after_the_first_four_names(client, trainer, run):
+    enrolments = enrol(run, 7)
+    session = run.sessions.first()
+    client.force_login(trainer)
+    post_attendance(client, session, {enrolments[0].pk: "present"})
+    content = client.get(attendance_url(session)).content.decode()
+    assert "Bei 6 Personen ist noch nichts eingetragen." in content
+    assert "und 2 weitere Personen" in content
 
 
 def test_finishing_an_unmarked_sheet_records_the_rest_as_present(client, trainer, run):

@@ -383,6 +383,7 @@ def test_the_runs_list_links_a_completed_persons_certificate_for_managers(client
     assert certificate.display_code in text
     assert "gültig" in text
     assert f'href="{reverse("certificates:pdf", args=[certificate.code])}"' in text
+    assert f'href="{reverse("certificates:staff_list")}"' in text
 
 
 def test_the_runs_list_links_the_public_page_for_trainers(client, lab):
@@ -393,6 +394,7 @@ def test_the_runs_list_links_the_public_page_for_trainers(client, lab):
 
     assert f'href="{reverse("certificates:verify", args=[certificate.code])}"' in text
     assert reverse("certificates:staff_detail", args=[certificate.code]) not in text
+    assert reverse("certificates:staff_list") not in text
     assert f'href="{reverse("certificates:pdf", args=[certificate.code])}"' in text
 
 

@@ -86,9 +86,12 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
         locked = Enrolment.objects.select_for_update().filter(pk=enrolment.pk).values_list("pk", flat=True)
         if not locked:
             raise CertificateNotIssuable()
+        # The valid one if there is one (after a re-issue, the new one), else the latest.
+        certificates = Certificate.objects.filter(enrolment_id=enrolment.pk)
         certificate = (
-            Certificate.objects.filter(enrolment_id=enrolment.pk).order_by("status", "-issued_at").first()
-        )  # "revoked" sorts after "valid": the valid one if there is one
+            certificates.filter(status=Certificate.Status.VALID).first()
+            or certificates.order_by("-issued_at").first()
+        )
         if certificate is None:
             enrolment = _completed_enrolment(enrolment.pk)
             certificate = _create_with_unused_code(enrolment=enrolment, fields=_snapshot(enrolment))

@@ -119,13 +119,6 @@ def test_only_one_certificate_of_the_enrolment_stays_valid(
     assert certificates.filter(status=Certificate.Status.VALID).count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "certificate_issue takes the enrolment's certificate ordered by status, and 'revoked' sorts before "
-        "'valid': the worker finds the replaced one and never renders the new one"
-    ),
-)
 def test_the_worker_renders_the_new_pdf_and_mails_the_holder(
     client, certificate, lab_manager, mailoutbox, django_capture_on_commit_callbacks
 ):

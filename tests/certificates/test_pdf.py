@@ -191,6 +191,18 @@ def test_a_logo_whose_file_is_gone_is_left_out(certificate_template, completed_e
     assert "Hannelore Schmidt" in _text(data)
 
 
+def test_a_logo_whose_file_is_broken_is_left_out(certificate_template, completed_enrolment, pictures):
+    from certificates.services import certificate_issue
+
+    certificate = certificate_issue(enrolment=completed_enrolment)
+    lab_logo = pictures["lab_logo"]
+    lab_logo.renditions.all().delete()
+    Path(lab_logo.file.path).write_bytes(b"not a picture")
+    data = render_certificate_pdf(certificate, language="de")
+    assert len(_reader(data).pages) == 1
+    assert len(_images(data)) == 2
+
+
 def test_a_lost_rendition_file_is_made_again(certificate_template, completed_enrolment, pictures):
     from certificates.services import certificate_issue
 

@@ -1,5 +1,6 @@
-"""The CMS form of a certificate template: courses grouped by their lab, and publishing refused while another
-published template already covers the same course, lab or the default."""
+"""The CMS form of a certificate template: courses grouped by their lab; a person chooses only the courses and
+labs whose pages they may edit (the default only if they may edit every lab's); publishing is refused while
+another published template already covers the same course, lab or the default."""
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -8,7 +9,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from courses.models import CoursePage
 from labs.models import LabPage
 
-from .selectors import template_conflicts
+from .selectors import template_choices_out_of_reach, template_conflicts
 
 
 class CertificateTemplateForm(WagtailAdminModelForm):
@@ -24,21 +25,45 @@ class CertificateTemplateForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        choices = {
+            "is_default": bool(cleaned_data.get("is_default")),
+            "course_ids": [course.pk for course in cleaned_data.get("courses") or ()],
+            "lab_ids": [lab.pk for lab in cleaned_data.get("labs") or ()],
+        }
+        if self.for_user is not None:
+            self._refuse_out_of_reach(choices)
         if self._publishing():
-            self._refuse_conflicts(cleaned_data)
+            self._refuse_conflicts(choices)
         return cleaned_data
 
     def _publishing(self) -> bool:
         # Drafts may overlap with what is published; only the published templates decide a certificate.
         return bool(self.data.get("action-publish"))
 
-    def _refuse_conflicts(self, cleaned_data: dict) -> None:
-        conflicts = template_conflicts(
-            template_id=self.instance.pk,
-            is_default=bool(cleaned_data.get("is_default")),
-            course_ids=[course.pk for course in cleaned_data.get("courses") or ()],
-            lab_ids=[lab.pk for lab in cleaned_data.get("labs") or ()],
-        )
+    def _refuse_out_of_reach(self, choices: dict) -> None:
+        out_of_reach = template_choices_out_of_reach(user=self.for_user, **choices)
+        if out_of_reach.default:
+            self.add_error(
+                "is_default",
+                _(
+                    "Die Standardvorlage gilt für alle Labore. Nur wer die Seiten aller Labore bearbeiten "
+                    "darf, kann sie wählen oder ändern."
+                ),
+            )
+        for course in out_of_reach.courses:
+            self.add_error(
+                "courses",
+                _("Den Kurs „%(course)s“ dürfen Sie nicht bearbeiten. Wählen Sie ihn hier ab.")
+                % {"course": course},
+            )
+        for lab in out_of_reach.labs:
+            self.add_error(
+                "labs",
+                _("Das Labor „%(lab)s“ dürfen Sie nicht bearbeiten. Wählen Sie es hier ab.") % {"lab": lab},
+            )
+
+    def _refuse_conflicts(self, choices: dict) -> None:
+        conflicts = template_conflicts(template_id=self.instance.pk, **choices)
         if conflicts.default:
             self.add_error(
                 "is_default",

@@ -3,8 +3,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from courses.models import BadgeAssertion, CourseRun, Enrolment
+from courses.models import BadgeAssertion, CoursePage, CourseRun, Enrolment
+from labs.models import LabPage
 from labs.selectors import lab_ids_managed_by
 from outbox.selectors import SWEEP_BATCH
 
@@ -193,4 +195,35 @@ def template_conflicts(
         default=default,
         courses=tuple(courses.values_list("courses__title", "name")),
         labs=tuple(labs.values_list("labs__title", "name")),
+    )
+
+
+@dataclass(frozen=True)
+class TemplateChoicesOutOfReach:
+    """What a person chose for a template but may not decide: the default (only who may edit every lab's
+    pages) and the titles of courses and labs whose pages they may not edit."""
+
+    default: bool = False
+    courses: tuple[str, ...] = ()
+    labs: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.default or self.courses or self.labs)
+
+
+def template_choices_out_of_reach(
+    *, user, is_default: bool, course_ids: Iterable[int], lab_ids: Iterable[int]
+) -> TemplateChoicesOutOfReach:
+    """A template decides how certificates of its courses and labs look, so choosing them takes the right
+    to edit their pages: a lab's managers design for their own lab; the site's editors for all, and the
+    default. Superusers may do everything."""
+    if user.is_superuser:
+        return TemplateChoicesOutOfReach()
+    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change").values("pk")
+    courses = CoursePage.objects.filter(pk__in=list(course_ids)).exclude(pk__in=editable).order_by("title")
+    labs = LabPage.objects.filter(pk__in=list(lab_ids)).exclude(pk__in=editable).order_by("title")
+    return TemplateChoicesOutOfReach(
+        default=is_default and LabPage.objects.exclude(pk__in=editable).exists(),
+        courses=tuple(courses.values_list("title", flat=True)),
+        labs=tuple(labs.values_list("title", flat=True)),
     )

@@ -4,9 +4,11 @@ menu "Zertifikatsvorlagen" lets the labs design their certificates.
 A certificate template is a snippet with drafts, revisions, locking and a preview (HTML and PDF, German and
 English, with a sample certificate). Publishing it is refused while another published template already
 covers the same course, lab or the default (`certificates.forms`). Its model permissions (add, change,
-publish, view) open the menu: the CMS group "Redaktion" and the labs' manager groups hold them.
+publish, view) open the menu: the CMS group "Redaktion" and the labs' manager groups hold them; what a
+person may choose, change and take offline is limited to the labs whose pages they may edit.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -18,14 +20,14 @@ from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet, UnpublishView
 
 from labs.selectors import lab_ids_managed_by
 from outbox.selectors import outbox_owed_count
 
 from .forms import CertificateTemplateForm
 from .models import CertificateTemplate
-from .selectors import certificates_owed_count
+from .selectors import certificates_owed_count, template_choices_out_of_reach
 
 
 def owed_summary(*, mails: int, certificates: int) -> str:
@@ -111,6 +113,22 @@ def publication_status(template: CertificateTemplate) -> str:
     return template.status_string
 
 
+class CertificateTemplateUnpublishView(UnpublishView):
+    """Taking a template offline is changing what its courses' certificates look like: it takes the same
+    reach as choosing them (a lab's managers cannot take the default or another lab's template offline)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        template = self.object
+        if template_choices_out_of_reach(
+            user=request.user,
+            is_default=template.is_default,
+            course_ids=template.courses.values_list("pk", flat=True),
+            lab_ids=template.labs.values_list("pk", flat=True),
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class CertificateTemplateViewSet(SnippetViewSet):
     model = CertificateTemplate
     icon = "doc-full"
@@ -124,6 +142,7 @@ class CertificateTemplateViewSet(SnippetViewSet):
         UpdatedAtColumn(),
     ]
     edit_handler = ObjectList(CertificateTemplate.panels, base_form_class=CertificateTemplateForm)
+    unpublish_view_class = CertificateTemplateUnpublishView
 
     def get_queryset(self, request):
         # The "Gilt für" column reads both lists of every row: two queries for the whole page.

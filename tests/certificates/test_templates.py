@@ -13,12 +13,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
+from wagtail.models import GroupPagePermission
 
 from certificates.models import Certificate, CertificateTemplate
 from certificates.preview import SAMPLE_NAME, preview_context
 from certificates.selectors import certificate_template_for_run, template_conflicts
 from labs.services import lab_role_grant
-from tests.factories import CourseRunFactory, UserFactory, make_course, make_lab
+from tests.factories import CourseRunFactory, UserFactory, home_page, make_course, make_lab
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,7 @@ ADD_URL = "wagtailsnippets_certificates_certificatetemplate:add"
 EDIT_URL = "wagtailsnippets_certificates_certificatetemplate:edit"
 LIST_URL = "wagtailsnippets_certificates_certificatetemplate:list"
 PREVIEW_URL = "wagtailsnippets_certificates_certificatetemplate:preview_on_edit"
+UNPUBLISH_URL = "wagtailsnippets_certificates_certificatetemplate:unpublish"
 TEMPLATE_PERMISSIONS = {
     "add_certificatetemplate",
     "change_certificatetemplate",
@@ -338,21 +340,103 @@ def test_the_editors_and_the_lab_managers_groups_may_design_templates(lab):
     assert _codenames(others) == set()
 
 
-def test_an_editor_reaches_the_menu_and_publishes(client, run):
-    editors = Group.objects.create(name="Redaktion")
-    editors.permissions.add(
+def _admin_access(group: Group) -> Group:
+    group.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )
+    return group
+
+
+@pytest.fixture
+def editor(client):
+    """A member of the site's editors, who may edit every page (as `cms.services` sets them up)."""
+    editors = _admin_access(Group.objects.create(name="Redaktion"))
+    change_page = Permission.objects.get(content_type__app_label="wagtailcore", codename="change_page")
+    GroupPagePermission.objects.create(group=editors, page=home_page(), permission=change_page)
     _grant_template_permissions()
-    editor = UserFactory()
-    editor.groups.add(editors)
-    client.force_login(editor)
+    user = UserFactory()
+    user.groups.add(editors)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def lab_manager(client, lab):
+    """A manager of `lab`, in the lab's group with the template permissions."""
+    user = UserFactory()
+    lab_role_grant(lab=lab, user=user, role="manager")
+    _grant_template_permissions()
+    client.force_login(user)
+    return user
+
+
+def test_an_editor_reaches_the_menu_and_publishes_the_default(client, editor, run):
     assert "Zertifikatsvorlagen" in client.get(reverse("wagtailadmin_home")).content.decode()
     response = client.post(
-        reverse(ADD_URL), {**form_data(name="Hameln", labs=[run.lab]), "action-publish": "on"}
+        reverse(ADD_URL),
+        {**form_data(name="Standard", is_default=True, labs=[run.lab]), "action-publish": "on"},
+    )
+    assert response.status_code == 302
+    assert certificate_template_for_run(run=run).name == "Standard"
+
+
+def test_a_lab_manager_publishes_a_template_for_their_lab_and_its_courses(client, lab_manager, run):
+    response = client.post(
+        reverse(ADD_URL),
+        {**form_data(name="Hameln", labs=[run.lab], courses=[run.course]), "action-publish": "on"},
     )
     assert response.status_code == 302
     assert CertificateTemplate.objects.get().live
+
+
+def test_a_lab_manager_may_not_choose_another_lab(client, lab_manager, other_lab):
+    response = client.post(reverse(ADD_URL), {**form_data(labs=[other_lab]), "action-publish": "on"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["labs"] == [
+        "Das Labor „Regionallabor Bad Pyrmont“ dürfen Sie nicht bearbeiten. Wählen Sie es hier ab."
+    ]
+    assert not CertificateTemplate.objects.exists()
+
+
+def test_a_lab_manager_may_not_choose_a_course_of_another_lab(client, lab_manager, other_lab):
+    course = make_course(lab=other_lab, title="Tablet für Einsteiger")
+    response = client.post(reverse(ADD_URL), form_data(courses=[course]))
+    assert response.status_code == 200
+    assert (
+        "Den Kurs „Tablet für Einsteiger“ dürfen Sie nicht bearbeiten"
+        in response.context["form"].errors["courses"][0]
+    )
+    assert not CertificateTemplate.objects.exists()
+
+
+def test_a_lab_manager_may_not_change_the_default(client, lab_manager, other_lab):
+    default = make_template("Standard", is_default=True)
+    response = client.post(
+        reverse(EDIT_URL, args=[default.pk]), form_data(default, signer_name="Jemand anderes")
+    )
+    assert response.status_code == 200
+    assert (
+        "Nur wer die Seiten aller Labore bearbeiten darf" in response.context["form"].errors["is_default"][0]
+    )
+    default.refresh_from_db()
+    assert default.signer_name == "Unterschrift Standard"
+    assert default.latest_revision.as_object().signer_name == "Unterschrift Standard"
+
+
+def test_a_lab_manager_may_not_take_the_default_offline(client, lab_manager, other_lab):
+    default = make_template("Standard", is_default=True)
+    response = client.post(reverse(UNPUBLISH_URL, args=[default.pk]))
+    assert response.status_code in (302, 403)
+    default.refresh_from_db()
+    assert default.live
+
+
+def test_a_lab_manager_takes_their_labs_template_offline(client, lab_manager, lab):
+    template = make_template("Hameln", labs=[lab])
+    response = client.post(reverse(UNPUBLISH_URL, args=[template.pk]))
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert not template.live
 
 
 def test_staff_without_the_permissions_do_not_reach_the_templates(client):

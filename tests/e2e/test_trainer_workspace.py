@@ -7,6 +7,7 @@ import pytest
 
 from cms.services import site_structure_ensure
 from courses.models import Attendance, Enrolment
+from courses.services import run_close, walk_in_add
 from tests.e2e.test_accessibility import PASSWORD, serious_violations
 from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course, make_lab
 
@@ -187,11 +188,18 @@ def test_workspace_pages_have_no_serious_accessibility_violations(browser, live_
         session=session, enrolment=group["enrolments"]["Anna Albers"], status=Attendance.Status.PRESENT
     )
     later = run.sessions.order_by("start").last()
+    trainer = run.trainers.get()
+    finished = CourseRunFactory(
+        course=run.course, trainers=[trainer], sessions=1, starts_in=timedelta(days=-7), capacity=4
+    )
+    walk_in_add(session=finished.sessions.get(), by=trainer, name="Grete Gast")
+    run_close(run=finished, by=trainer)
     paths = {
         "dashboard": "/kursleitung/",
         "attendance_partly_filled": f"/kursleitung/treffen/{session.pk}/anwesenheit/",
         "attendance_too_early": f"/kursleitung/treffen/{later.pk}/anwesenheit/",
         "walk_in": f"/kursleitung/treffen/{session.pk}/ohne-anmeldung/",
         "run": f"/kursleitung/termine/{run.pk}/",
+        "closed_run_outcome": f"/kursleitung/termine/{finished.pk}/abschliessen/",
     }
     assert serious_violations(browser, live_server.url, paths, "kursleitung@example.org") == []

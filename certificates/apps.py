@@ -7,8 +7,16 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Zertifikate")
 
     def ready(self):
+        from labs.permissions import register_manager_permissions
         from outbox.registry import register
 
         from . import handlers, notifications  # noqa: F401 - handlers connects itself
 
         register(notifications.CERTIFICATE_READY, notifications.send_certificate_ready)
+        # Lab managers design their labs' certificates (the form limits them to courses and labs they edit).
+        register_manager_permissions(
+            "certificates.add_certificatetemplate",
+            "certificates.change_certificatetemplate",
+            "certificates.publish_certificatetemplate",
+            "certificates.view_certificatetemplate",
+        )

@@ -34,6 +34,11 @@ EDITOR_PERMISSIONS = (
     "outbox.change_mailtext",
     "outbox.delete_mailtext",
     "outbox.view_mailtext",
+    # The certificates' design (Zertifikatsvorlagen), previewed and published like pages.
+    "certificates.add_certificatetemplate",
+    "certificates.change_certificatetemplate",
+    "certificates.publish_certificatetemplate",
+    "certificates.view_certificatetemplate",
 )
 EDITOR_PAGE_PERMISSIONS = ("wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.publish_page")
 EDITOR_COLLECTION_PERMISSIONS = (

@@ -449,3 +449,13 @@ def test_staff_without_the_permissions_do_not_reach_the_templates(client):
     client.force_login(user)
     assert "Zertifikatsvorlagen" not in client.get(reverse("wagtailadmin_home")).content.decode()
     assert client.get(reverse(LIST_URL)).status_code in (302, 403)
+
+
+def test_new_lab_managers_and_the_sites_editors_get_the_template_permissions_without_a_migration(lab):
+    from cms.services import site_structure_ensure
+
+    manager = UserFactory()
+    lab_role_grant(lab=lab, user=manager, role="manager")
+    site_structure_ensure()
+    assert _codenames(lab.groups.get(role="manager").group) == TEMPLATE_PERMISSIONS
+    assert _codenames(Group.objects.get(name="Redaktion")) == TEMPLATE_PERMISSIONS

@@ -4,8 +4,9 @@ revoked with their certificate, and the holder's choice whether the badge's publ
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -15,13 +16,19 @@ from courses.models import BadgeAssertion, BadgeClass, CoursePage, Enrolment
 
 
 def badge_class_for_course(*, course: CoursePage) -> BadgeClass:
+    """The course's badge class, made on first use. Its texts are stored in the site's language, whoever
+    closes the run first and in whatever language their request came."""
+    with translation.override(settings.LANGUAGE_CODE):
+        criteria = _("Teilnahme an mindestens %(percent)s %% der Termine des Kurses „%(title)s“.") % {
+            "percent": course.attendance_rule_percent,
+            "title": course.title,
+        }
     badge_class, _created = BadgeClass.objects.get_or_create(
         course=course,
         defaults={
             "name": course.title,
             "description": course.summary or course.title,
-            "criteria": _("Teilnahme an mindestens %(percent)s %% der Termine des Kurses „%(title)s“.")
-            % {"percent": course.attendance_rule_percent, "title": course.title},
+            "criteria": criteria,
         },
     )
     return badge_class

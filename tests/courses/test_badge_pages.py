@@ -427,3 +427,15 @@ def test_my_courses_links_to_the_kompetenzpass(client, holder):
     html = client.get(reverse("courses:my_courses")).content.decode()
     passport = reverse("competences:passport")
     assert f'<a class="more-link" href="{passport}">Mein Kompetenzpass' in html
+
+
+def test_a_badge_class_made_while_english_is_active_keeps_its_criteria_in_german(db):
+    from django.utils import translation
+
+    from courses.badges.services import badge_class_for_course
+    from tests.factories import CourseRunFactory
+
+    course = CourseRunFactory().course
+    with translation.override("en"):
+        badge_class = badge_class_for_course(course=course)
+    assert badge_class.criteria.startswith("Teilnahme an mindestens")

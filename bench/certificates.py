@@ -14,6 +14,11 @@ by 200. The floor, in the same run, is WeasyPrint alone on the same HTML and CSS
 issued certificates, rendered to PDF/A-3a with tags as the platform does), timed in this process while the
 worker is idle. The worker child's resident memory is read from /proc at the start and after each quarter.
 
+`--profile N` adds a CPU-time profile of `certificate_issue` over N certificates in this process, the parts
+of one issue timed alone, and its queries. `--shared-font-config` lets the worker render with one WeasyPrint
+FontConfiguration per process instead of one per document (what `core.pdf.render_pdf` does): the floor
+table carries both variants of bare WeasyPrint either way.
+
 Needs DATABASE_URL pointing at PostgreSQL and a Redis broker (CELERY_BROKER_URL, default
 redis://127.0.0.1:6379/9, whose default queue it empties first); without them it says so and exits with 0.
 The figures are also written to var/bench/certificates.json, and one of the PDFs to var/bench/certificate.pdf.

@@ -15,9 +15,9 @@ issued certificates, rendered to PDF/A-3a with tags as the platform does), timed
 worker is idle. The worker child's resident memory is read from /proc at the start and after each quarter.
 
 `--profile N` adds a CPU-time profile of `certificate_issue` over N certificates in this process, the parts
-of one issue timed alone, and its queries. `--shared-font-config` lets the worker render with one WeasyPrint
-FontConfiguration per process instead of one per document (what `core.pdf.render_pdf` does): the floor
-table carries both variants of bare WeasyPrint either way.
+of one issue timed alone, and its queries. The floor renders as `core.pdf.render_pdf` does, with one
+WeasyPrint FontConfiguration for all renders; the table also shows WeasyPrint's default (a new one per
+document), which is slower and keeps memory per document.
 
 Needs DATABASE_URL pointing at PostgreSQL and a Redis broker (CELERY_BROKER_URL, default
 redis://127.0.0.1:6379/9, whose default queue it empties first); without them it says so and exits with 0.
@@ -115,7 +115,7 @@ def children_of(pid: int) -> list[int]:
 class Worker:
     """`celery -A config worker --pool=prefork --concurrency=1` against the benchmark's database."""
 
-    def __init__(self, *, folder: Path, database_url: str, broker_url: str, shared_font_config: bool):
+    def __init__(self, *, folder: Path, database_url: str, broker_url: str):
         self.log_path = folder / "worker.log"
         env = {
             **os.environ,
@@ -123,7 +123,6 @@ class Worker:
             "DATABASE_URL": database_url,
             "CELERY_BROKER_URL": broker_url,
             "LOG_LEVEL": "WARNING",
-            "BENCH_SHARED_FONT_CONFIG": "1" if shared_font_config else "0",
         }
         command = [
             str(Path(sys.executable).with_name("celery")),
@@ -137,7 +136,6 @@ class Worker:
             "-n",
             WORKER_NAME,
             "--loglevel=INFO",
-            *(["--include", "bench.certificates"] if shared_font_config else []),
         ]
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
@@ -390,8 +388,8 @@ _FONT_CONFIG = None
 
 
 def bare_render(html: str, *, shared: bool) -> bytes:
-    """WeasyPrint alone on the certificate's HTML, as `core.pdf.render_pdf` calls it; with `shared`, with
-    one FontConfiguration for all renders."""
+    """WeasyPrint alone on the certificate's HTML; with `shared`, with one FontConfiguration for all
+    renders (as `core.pdf.render_pdf` does)."""
     from weasyprint import HTML
 
     from certificates.pdf import PDF_VARIANT
@@ -402,9 +400,10 @@ def bare_render(html: str, *, shared: bool) -> bytes:
     return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, **options)
 
 
-def floor_renders(html: str, count: int, floor: Floor, shared: Floor, every_shared: int) -> None:
-    """`count` bare renders as the platform calls WeasyPrint, and every `every_shared`-th time one with a
-    shared FontConfiguration in between, so both see the same machine."""
+def floor_renders(html: str, count: int, floor: Floor, per_document: Floor, every_other: int) -> None:
+    """`count` bare renders as the platform calls WeasyPrint (one FontConfiguration for all), and every
+    `every_other`-th time one with WeasyPrint's default of a new one per document, so both see the same
+    machine."""
 
     def timed(target: Floor, *, is_shared: bool) -> None:
         cpu, wall = time.process_time(), time.perf_counter()
@@ -418,11 +417,11 @@ def floor_renders(html: str, count: int, floor: Floor, shared: Floor, every_shar
             bare_render(html, shared=False)
             bare_render(html, shared=True)
     for i in range(count):
-        timed(floor, is_shared=False)
+        timed(floor, is_shared=True)
         if len(floor.seconds) % 50 == 0:
             floor.rss_kib.append(read_status_kib(os.getpid())[0])
-        if i % every_shared == 0:
-            timed(shared, is_shared=True)
+        if i % every_other == 0:
+            timed(per_document, is_shared=False)
 
 
 PROFILE_PICK = re.compile(
@@ -547,9 +546,9 @@ class Figures:
     floor_cpu_seconds_mean: float
     floor_seconds_mean_before: float
     floor_seconds_mean_after: float
-    shared_floor_renders: int
-    shared_floor_seconds_mean: float
-    shared_floor_cpu_seconds_mean: float
+    per_document_floor_renders: int
+    per_document_floor_seconds_mean: float
+    per_document_floor_cpu_seconds_mean: float
     run_close_seconds: float
     mails_delivered: bool
     warm_up_seconds: float
@@ -604,13 +603,13 @@ def print_report(figures: Figures) -> None:
         cpu_text = "" if cpu is None else f"{cpu * ms:9.1f} ms"
         print(f"{name:<58} {count!s:>6} {wall * ms:>9.1f} ms {cpu_text:>12}")
 
-    row("Boden: WeasyPrint allein, gleiches HTML (Mittel)", figures.floor_renders, figures.floor_seconds_mean,
-        figures.floor_cpu_seconds_mean)  # fmt: skip
+    row("Boden: WeasyPrint allein, gleiches HTML, wie core.pdf (Mittel)", figures.floor_renders,
+        figures.floor_seconds_mean, figures.floor_cpu_seconds_mean)  # fmt: skip
     row("  davon vor den Zertifikaten", "", figures.floor_seconds_mean_before)
     row("  davon nach den Zertifikaten", "", figures.floor_seconds_mean_after)
     row("  Median", "", figures.floor_seconds_median)
-    row("Boden mit einer FontConfiguration für alle (Mittel)", figures.shared_floor_renders,
-        figures.shared_floor_seconds_mean, figures.shared_floor_cpu_seconds_mean)  # fmt: skip
+    row("WeasyPrint mit neuer FontConfiguration je Dokument (Mittel)", figures.per_document_floor_renders,
+        figures.per_document_floor_seconds_mean, figures.per_document_floor_cpu_seconds_mean)  # fmt: skip
     row("Zertifikat im Worker: erste Aufgabe bis letztes PDF", n, figures.seconds_per_certificate,
         figures.cpu_seconds_per_certificate)  # fmt: skip
     print()
@@ -661,30 +660,6 @@ def write_json(figures: Figures, profile: str | None) -> Path:
     return target
 
 
-# --- The worker with one FontConfiguration (`--shared-font-config`) -----------------------------------
-
-
-def _share_font_config_in_worker(**kwargs) -> None:
-    """How the certificates would render if `core.pdf.render_pdf` kept one FontConfiguration per process."""
-    from weasyprint import HTML
-
-    from certificates import pdf
-    from core.pdf import FONTS_DIR, FontsOnlyFetcher
-
-    def render_pdf(html: str, *, variant: str | None = None) -> bytes:
-        document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=FontsOnlyFetcher())
-        return document.write_pdf(pdf_variant=variant, pdf_tags=True, font_config=shared_font_config())
-
-    pdf.render_pdf = render_pdf
-
-
-if os.environ.get("BENCH_SHARED_FONT_CONFIG") == "1":
-    # Loaded into the worker with `--include bench.certificates`; inert anywhere else.
-    from celery.signals import worker_process_init
-
-    worker_process_init.connect(_share_font_config_in_worker, weak=False)
-
-
 # --- The benchmark ------------------------------------------------------------------------------------
 
 
@@ -695,7 +670,7 @@ def quiet_logs() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def run(*, certificates: int, floor_count: int, profile: int, shared_font_config_in_worker: bool) -> int:
+def run(*, certificates: int, floor_count: int, profile: int) -> int:
     import django
 
     django.setup()
@@ -729,7 +704,6 @@ def run(*, certificates: int, floor_count: int, profile: int, shared_font_config
             folder=folder,
             database_url=database_url(),
             broker_url=broker_url,
-            shared_font_config=shared_font_config_in_worker,
         )
         try:
             worker.wait_until_ready()
@@ -742,11 +716,11 @@ def run(*, certificates: int, floor_count: int, profile: int, shared_font_config
             # machine that gets busier or quieter meanwhile weighs on both sides alike.
             certificate = Certificate.objects.filter(enrolment__run=warm_up_run).order_by("pk").first()
             html = render_certificate_html(certificate, language=certificate.language)
-            floor, shared = Floor(), Floor()
+            floor, per_document = Floor(), Floor()
             half = floor_count // 2
             print(f"Boden: {half} Mal WeasyPrint allein …", flush=True)
             load_before = os.getloadavg()
-            floor_renders(html, half, floor, shared, every_shared=2)
+            floor_renders(html, half, floor, per_document, every_other=2)
 
             print(f"Schließe den Kurs mit {certificates} Teilnehmenden …", flush=True)
             quarters = [certificates * k // 4 for k in range(1, 5)]
@@ -758,7 +732,7 @@ def run(*, certificates: int, floor_count: int, profile: int, shared_font_config
             parent_rss, _parent_peak = read_status_kib(worker.process.pid)
 
             print(f"Boden: {floor_count - half} Mal WeasyPrint allein …", flush=True)
-            floor_renders(html, floor_count - half, floor, shared, every_shared=2)
+            floor_renders(html, floor_count - half, floor, per_document, every_other=2)
             load_after = os.getloadavg()
             stored = CertificateFile.objects.get(certificate=certificate, language=certificate.language)
             sample_pdf = ROOT / "var" / "bench" / "certificate.pdf"
@@ -775,9 +749,7 @@ def run(*, certificates: int, floor_count: int, profile: int, shared_font_config
 
     figures = Figures(
         certificates=issued.count,
-        worker_font_config="eine je Prozess (--shared-font-config)"
-        if shared_font_config_in_worker
-        else "eine je Dokument (wie core.pdf)",
+        worker_font_config="eine je Prozess (wie core.pdf)",
         seconds_total=issued.seconds,
         seconds_per_certificate=issued.seconds / issued.count,
         cpu_seconds_per_certificate=issued.cpu_seconds / issued.count,
@@ -787,9 +759,9 @@ def run(*, certificates: int, floor_count: int, profile: int, shared_font_config
         floor_cpu_seconds_mean=statistics.fmean(floor.cpu_seconds),
         floor_seconds_mean_before=floor.mean(slice(None, half)),
         floor_seconds_mean_after=floor.mean(slice(half, None)),
-        shared_floor_renders=len(shared.seconds),
-        shared_floor_seconds_mean=shared.mean(),
-        shared_floor_cpu_seconds_mean=statistics.fmean(shared.cpu_seconds),
+        per_document_floor_renders=len(per_document.seconds),
+        per_document_floor_seconds_mean=per_document.mean(),
+        per_document_floor_cpu_seconds_mean=statistics.fmean(per_document.cpu_seconds),
         run_close_seconds=issued.run_close_seconds,
         mails_delivered=mails,
         warm_up_seconds=warm_up.seconds,
@@ -823,11 +795,6 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--profile", type=int, default=0, help="also profile certificate_issue in-process over N certificates"
     )
-    parser.add_argument(
-        "--shared-font-config",
-        action="store_true",
-        help="let the worker render with one WeasyPrint FontConfiguration per process",
-    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-certificates-") as tmp:
         prepare_environment(os.environ.get("CELERY_BROKER_URL") or DEFAULT_BROKER, Path(tmp))
@@ -835,7 +802,6 @@ def main(argv=None) -> int:
             certificates=args.certificates,
             floor_count=args.floor,
             profile=args.profile,
-            shared_font_config_in_worker=args.shared_font_config,
         )
 
 

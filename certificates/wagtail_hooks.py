@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from laces.components import Component
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
@@ -168,3 +169,21 @@ def register_preview_stylesheet():
             name="certificate_template_stylesheet",
         )
     ]
+
+
+class IssuedCertificatesMenuItem(MenuItem):
+    """Lab managers (and superusers) find their labs' issued certificates, to revoke or re-issue them."""
+
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or lab_ids_managed_by(user=user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_issued_certificates_menu_item():
+    return IssuedCertificatesMenuItem(
+        gettext_lazy("Ausgestellte Zertifikate"),
+        reverse("certificates:staff_list"),
+        icon_name="doc-full-inverse",
+        order=410,
+    )

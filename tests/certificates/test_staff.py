@@ -416,3 +416,22 @@ def test_the_runs_list_says_when_a_certificate_is_still_being_made(client, lab, 
     assert "Das Zertifikat wird gerade erstellt." in _text(
         client.get(reverse("staff:run_roster", args=[run.pk]))
     )
+
+
+def test_the_cms_menu_leads_lab_managers_to_their_issued_certificates(client, db):
+    from django.contrib.auth.models import Permission
+
+    from labs.services import lab_role_grant
+    from tests.factories import CourseRunFactory, UserFactory
+
+    run = CourseRunFactory()
+    manager = UserFactory()
+    lab_role_grant(lab=run.lab, user=manager, role="manager")
+    manager.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(manager)
+    html = client.get("/cms/").content.decode()
+    assert reverse("certificates:staff_list") in html
+    trainer = UserFactory()
+    trainer.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(trainer)
+    assert reverse("certificates:staff_list") not in client.get("/cms/").content.decode()

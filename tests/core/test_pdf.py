@@ -1,11 +1,13 @@
 """PDFs from HTML: the text is there, set in the shipped fonts, and nothing but those fonts is ever read."""
 
 import io
+import threading
 
 import pytest
 from pypdf import PdfReader
 from weasyprint.urls import URLFetcher
 
+from core import pdf as core_pdf
 from core.pdf import FONTS_DIR, FontsOnlyFetcher, render_pdf
 
 HTML = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Liste</title><style>
@@ -32,6 +34,8 @@ def test_the_pdf_holds_the_text_in_the_shipped_font():
 
 
 def test_nothing_but_the_fonts_is_read(monkeypatch):
+    # A fresh font configuration for this thread: one kept from an earlier render has the font already.
+    monkeypatch.setattr(core_pdf, "_local", threading.local())
     read = []
     original = URLFetcher.fetch
 
@@ -50,6 +54,23 @@ def test_nothing_but_the_fonts_is_read(monkeypatch):
 
     assert pdf.startswith(b"%PDF")
     assert read == [(FONTS_DIR / "OpenSans-Regular.ttf").resolve().as_uri()]
+
+
+def test_the_font_configuration_is_kept_between_documents_of_a_thread(monkeypatch):
+    monkeypatch.setattr(core_pdf, "_local", threading.local())
+    read = []
+    original = URLFetcher.fetch
+
+    def recording_fetch(self, url, headers=None):
+        read.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(URLFetcher, "fetch", recording_fetch)
+    first, second = render_pdf(HTML % ("", "")), render_pdf(HTML % ("", ""))
+
+    assert first.startswith(b"%PDF") and second.startswith(b"%PDF")
+    assert read == [(FONTS_DIR / "OpenSans-Regular.ttf").resolve().as_uri()]
+    assert any("OpenSans" in name.replace("-", "") for name in fonts_of(second))
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from core.pdf import render_pdf
 
 from .issuer import issuer_name
 from .models import Certificate
+from .selectors import certificate_competences
 
 logger = logging.getLogger(__name__)
 
@@ -114,13 +115,7 @@ def certificate_context(certificate: Certificate, *, language: str) -> dict:
     return {
         "certificate": certificate,
         "language": language,
-        "competences": [
-            {
-                "code": c.get("code", ""),
-                "name": (c.get("name_en") if language == "en" else None) or c.get("name", ""),
-            }
-            for c in certificate.competences
-        ],
+        "competences": certificate_competences(certificate=certificate, language=language),
         "design": design_for(certificate.design or {}, language),
         "verify_url": certificate.verify_url,
         "verify_host": urlsplit(settings.SITE_URL).netloc,

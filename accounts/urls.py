@@ -1,12 +1,16 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("anmelden/", views.login_view, name="login"),
-    path("abmelden/", views.logout_view, name="logout"),
+    path("einloggen/", views.login_view, name="login"),
+    path("ausloggen/", views.logout_view, name="logout"),
+    # The addresses before logging in and enrolling had words of their own; links in old mails still work.
+    path("anmelden/", RedirectView.as_view(pattern_name="accounts:login", query_string=True, permanent=True)),
+    path("abmelden/", RedirectView.as_view(pattern_name="accounts:logout", permanent=True)),
     path("registrieren/", views.signup_view, name="signup"),
     path("passwort-vergessen/", views.password_reset_view, name="password_reset"),
     path("passwort-vergessen/gesendet/", views.password_reset_done_view, name="password_reset_done"),

@@ -84,7 +84,7 @@ def _enrol_and_redirect(request, run: CourseRun, new_account: bool = False):
         enrolment_create(run=run, user=request.user)
     except DomainError as exc:
         if new_account:
-            messages.info(request, _("Ihr Konto ist angelegt und Sie sind angemeldet."))
+            messages.info(request, _("Ihr Konto ist angelegt und Sie sind für den Kurs angemeldet."))
         messages.error(request, exc.message)
     return redirect(request.path)
 

@@ -175,7 +175,7 @@ def test_someone_not_signed_in_is_sent_to_sign_in(client):
     response = client.get(reverse("certificates:staff_list"))
 
     assert response.status_code == 302
-    assert "/konto/anmelden/" in response["Location"]
+    assert "/konto/einloggen/" in response["Location"]
 
 
 # One certificate

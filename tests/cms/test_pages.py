@@ -59,7 +59,7 @@ def test_page_has_skip_link_landmarks_and_language(client, catalogue):
 
 def test_header_offers_login_to_visitors(client, catalogue):
     html = client.get("/").content.decode()
-    assert 'href="/konto/anmelden/"' in html
+    assert 'href="/konto/einloggen/"' in html
     assert "Meine Kurse" not in html
     assert "Kursleitung" not in html
 

@@ -50,7 +50,7 @@ def group():
 
 
 def log_in(page):
-    page.goto("/konto/anmelden/")
+    page.goto("/konto/einloggen/")
     page.get_by_label("E-Mail-Adresse").fill("kursleitung@example.org")
     page.get_by_label("Passwort").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()

@@ -39,6 +39,11 @@ EDITOR_PERMISSIONS = (
     "certificates.change_certificatetemplate",
     "certificates.publish_certificatetemplate",
     "certificates.view_certificatetemplate",
+    # The catalogue search's everyday words (Suchwörter).
+    "courses.add_searchsynonym",
+    "courses.change_searchsynonym",
+    "courses.delete_searchsynonym",
+    "courses.view_searchsynonym",
 )
 EDITOR_PAGE_PERMISSIONS = ("wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.publish_page")
 EDITOR_COLLECTION_PERMISSIONS = (

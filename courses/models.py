@@ -44,6 +44,52 @@ class Competence(models.Model):
         return self.name_en if get_language() == "en" and self.name_en else self.name
 
 
+class SearchSynonym(models.Model):
+    """An everyday word people search with and the words course offers use for it ("Handy": Smartphone).
+
+    The catalogue search looks for the word itself and each of its synonyms.
+    """
+
+    term = models.CharField(
+        _("Suchwort"),
+        max_length=60,
+        help_text=_("Das Wort, das Besucherinnen und Besucher eingeben, zum Beispiel Handy."),
+    )
+    synonyms = models.CharField(
+        _("Gemeint ist auch"),
+        max_length=300,
+        help_text=_(
+            "Wörter aus den Kursangeboten, durch Kommas getrennt, zum Beispiel: Smartphone, Mobiltelefon"
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("Suchwort mit Synonymen")
+        verbose_name_plural = _("Suchwörter und Synonyme")
+        ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("term"),
+                name="search_synonym_term_unique",
+                violation_error_message=_("Dieses Suchwort gibt es schon."),
+            )
+        ]
+
+    def __str__(self):
+        return self.term
+
+    def clean(self):
+        self.term = " ".join(self.term.split())
+        words = [word.strip() for word in self.synonyms.split(",")]
+        self.synonyms = ", ".join(word for word in words if word)
+        if not self.synonyms:
+            raise ValidationError({"synonyms": _("Bitte nennen Sie mindestens ein Wort.")})
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [word.strip() for word in self.synonyms.split(",") if word.strip()]
+
+
 class Audience(models.TextChoices):
     CITIZENS = "citizens", _("Bürgerinnen und Bürger")
     ASSOCIATIONS = "associations", _("Vereine")
@@ -92,7 +138,7 @@ class CoursePage(Page):
         _("Für wen"), max_length=20, choices=Audience.choices, default=Audience.CITIZENS
     )
     topic = models.CharField(_("Thema"), max_length=20, choices=Topic.choices, default=Topic.BASICS)
-    format = models.CharField(_("Form"), max_length=20, choices=Format.choices, default=Format.IN_PERSON)
+    format = models.CharField(_("Kursform"), max_length=20, choices=Format.choices, default=Format.IN_PERSON)
     level = models.PositiveSmallIntegerField(_("Niveau"), choices=Level.choices, default=Level.L1)
     competences = ParentalManyToManyField(
         Competence, blank=True, related_name="courses", verbose_name=_("Kompetenzen")

@@ -13,7 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from .models import Competence
+from .models import Competence, SearchSynonym
 from .staff.viewsets import CourseRunViewSet
 
 
@@ -70,3 +70,28 @@ def register_course_run_viewset():
 @hooks.register("register_admin_viewset")
 def register_competence_viewset():
     return CompetenceViewSet("kompetenzen")
+
+
+# Search words
+
+
+class SearchSynonymViewSet(ModelViewSet):
+    """Everyday words and what they mean in the course offers, kept by the editors."""
+
+    model = SearchSynonym
+    icon = "search"
+    menu_label = gettext_lazy("Suchwörter")
+    menu_order = 240
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    form_fields = ["term", "synonyms"]
+    list_display = ["term", "synonyms"]
+    search_fields = ["term", "synonyms"]
+    search_backend_name = None
+    ordering = ["term"]
+    list_per_page = 50
+
+
+@hooks.register("register_admin_viewset")
+def register_search_synonym_viewset():
+    return SearchSynonymViewSet("suchwoerter")

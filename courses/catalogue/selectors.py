@@ -37,6 +37,7 @@ class CatalogueFilters:
     format: str = ""
     competence: str = ""  # DigComp code, e.g. "2.1"
     q: str = ""
+    near: str = ""  # a postcode, municipality or village of the district: sorted by distance from it
     has_upcoming_runs: bool = False
 
 

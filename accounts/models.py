@@ -124,3 +124,26 @@ class OrganisationMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation}"
+
+
+class EmailChange(models.Model):
+    """A person asked to log in with another email address; it counts only once they open the link sent there.
+
+    The old address is kept so that it can be told about the change; the link names this row, signed.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="email_changes", verbose_name=_("Person")
+    )
+    old_email = models.EmailField(_("bisherige E-Mail-Adresse"))
+    new_email = models.EmailField(_("neue E-Mail-Adresse"))
+    requested_at = models.DateTimeField(_("beantragt am"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Änderung der E-Mail-Adresse")
+        verbose_name_plural = _("Änderungen der E-Mail-Adresse")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.old_email} → {self.new_email}"

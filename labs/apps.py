@@ -7,4 +7,10 @@ class LabsConfig(AppConfig):
     verbose_name = _("Labore")
 
     def ready(self):
-        from . import handlers  # noqa: F401
+        from outbox.registry import register
+
+        from . import handlers, notifications  # noqa: F401
+
+        # Workshop requests' mails are recorded in the outbox with the request and delivered by these.
+        for kind, handler in notifications.HANDLERS.items():
+            register(kind, handler)

@@ -23,3 +23,15 @@ class LastOwnManagerRole(DomainError):
         "entfernen oder ändern. Bitten Sie zuerst eine zweite Person in die Laborleitung."
     )
     code = "last_own_manager_role"
+
+
+class WorkshopLabUnavailable(DomainError):
+    default_message = _(
+        "Dieses Labor nimmt gerade keine Anfragen an. Bitte wählen Sie ein anderes Labor oder „egal“."
+    )
+    code = "workshop_lab_unavailable"
+
+
+class UnknownWorkshopRequestStatus(DomainError):
+    default_message = _("Diesen Stand gibt es für Workshop-Anfragen nicht.")
+    code = "unknown_workshop_request_status"

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -168,3 +171,69 @@ class LabGroup(models.Model):
 
     def __str__(self):
         return self.group.name
+
+
+# How long a business's workshop request is kept (DSGVO: no longer than needed to answer it): the retention
+# job deletes a request 12 months after it was closed ("erledigt"), and one that nobody closes 24 months after
+# its last change. `workshop_requests_due_for_deletion` (labs/selectors.py) applies the rule; the form and the
+# confirmation mail tell the business.
+WORKSHOP_REQUEST_RETENTION_MONTHS = 12  # as the business is told
+WORKSHOP_REQUEST_RETENTION = timedelta(days=365)
+WORKSHOP_REQUEST_KEEP_OPEN = timedelta(days=730)
+
+
+class WorkshopRequest(models.Model):
+    """A business asks for an in-house workshop (Innovationsworkshop) for its staff.
+
+    Comes in only through the public form (`workshop_request_create`); the chosen lab (none: any lab, or at
+    the business) answers it and moves it on in the admin. Keeps only what is needed to answer, and for
+    WORKSHOP_REQUEST_RETENTION after it is closed.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", _("neu")
+        IN_PROGRESS = "in_progress", _("in Bearbeitung")
+        DONE = "done", _("erledigt")
+
+    company = models.CharField(_("Firma oder Organisation"), max_length=200)
+    contact_name = models.CharField(_("Ansprechperson"), max_length=150)
+    email = models.EmailField(_("E-Mail"))
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    topic = models.CharField(_("Thema"), max_length=500)
+    staff_count = models.PositiveSmallIntegerField(
+        _("Mitarbeitende"), validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    preferred_dates = models.CharField(_("Wunschtermine"), max_length=300)
+    # None: any lab, or at the business's premises. A lab taken offline or deleted leaves its requests open
+    # for the other labs instead of losing them.
+    lab = models.ForeignKey(
+        LabPage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workshop_requests",
+        verbose_name=_("Labor"),
+    )
+    message = models.TextField(_("Nachricht"), max_length=2000, blank=True)
+    # The language the business wrote in; their confirmation is sent in it.
+    language = models.CharField(_("Sprache"), max_length=10, choices=settings.LANGUAGES, default="de")
+    consented_at = models.DateTimeField(_("Einwilligung am"))
+    status = models.CharField(_("Stand"), max_length=20, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField(_("eingegangen am"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("geändert am"), default=timezone.now, editable=False)
+    closed_at = models.DateTimeField(_("erledigt am"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Workshop-Anfrage")
+        verbose_name_plural = _("Workshop-Anfragen")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="labs_workshop_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(staff_count__gte=1, staff_count__lte=200),
+                name="labs_workshop_staff_count_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.company} – {self.topic}"[:120]

@@ -36,6 +36,9 @@ _role_permissions: dict[str, list[str]] = {
         "labs.change_labrole",
         "labs.delete_labrole",
         "labs.view_labrole",
+        # Workshop requests from businesses: which ones, see labs.selectors.workshop_requests_for.
+        "labs.change_workshoprequest",
+        "labs.view_workshoprequest",
     ],
     LabRole.Role.EDITOR: ["wagtailadmin.access_admin"],
 }

@@ -10,17 +10,28 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.models import GroupPagePermission
 
 from accounts.models import User
+from outbox.mail import mail_language
+from outbox.services import outbox_add, outbox_add_many
 
-from .exceptions import LastOwnManagerRole, NotAllowed, NotFound, RoleAlreadyGiven, UnknownRole
-from .models import LabGroup, LabPage, LabRole
+from . import notifications
+from .exceptions import (
+    LastOwnManagerRole,
+    NotAllowed,
+    NotFound,
+    RoleAlreadyGiven,
+    UnknownRole,
+    UnknownWorkshopRequestStatus,
+    WorkshopLabUnavailable,
+)
+from .models import LabGroup, LabPage, LabRole, WorkshopRequest
 from .permissions import GROUP_NAME_PREFIXES, LAB_PAGE_PERMISSIONS, role_permissions, roles_with_group
-from .selectors import user_is_lab_manager
+from .selectors import labs_published, user_handles_workshop_request, user_is_lab_manager
 
 GROUP_NAME_MAX_LENGTH = Group._meta.get_field("name").max_length
 
@@ -196,3 +207,91 @@ def lab_group_names_sync(*, lab: LabPage) -> None:
         if lab_group.group.name != name:
             lab_group.group.name = name
             lab_group.group.save(update_fields=["name"])
+
+
+# Workshop requests from businesses
+
+
+def workshop_request_create(
+    *,
+    company: str,
+    contact_name: str,
+    email: str,
+    topic: str,
+    staff_count: int,
+    preferred_dates: str,
+    lab: LabPage | None = None,
+    phone: str = "",
+    message: str = "",
+    language: str = settings.LANGUAGE_CODE,
+) -> WorkshopRequest:
+    """Record a business's request for an in-house workshop, with its consent to keep the data for answering.
+
+    Owes two mails in the same transaction: the request to the chosen lab's contact address and managers
+    (no lab: every published lab's contact address), and a confirmation with a summary to the business.
+    A lab must be published to be asked. Invalid data raises ValidationError and records nothing.
+    """
+    if lab is not None and not labs_published().filter(pk=lab.pk).exists():
+        raise WorkshopLabUnavailable()
+    now = timezone.now()
+    workshop_request = WorkshopRequest(
+        company=company,
+        contact_name=contact_name,
+        email=email,
+        phone=phone,
+        topic=topic,
+        staff_count=staff_count,
+        preferred_dates=preferred_dates,
+        lab=lab,
+        message=message,
+        language=mail_language(language),
+        consented_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    workshop_request.full_clean()
+    with transaction.atomic(durable=True):
+        workshop_request.save()
+        keys = notifications.lab_recipient_keys(lab=lab)
+        outbox_add_many(
+            kind=notifications.WORKSHOP_REQUEST_TO_LAB, items=[(workshop_request.pk, key) for key in keys]
+        )
+        outbox_add(kind=notifications.WORKSHOP_REQUEST_RECEIVED, object_id=workshop_request.pk)
+    return workshop_request
+
+
+def workshop_request_update(
+    *, workshop_request: WorkshopRequest, status: str, lab: LabPage | None, by: User
+) -> WorkshopRequest:
+    """Move a request on (neu, in Bearbeitung, erledigt) or hand it to a lab.
+
+    Superusers may change any; a lab's managers change those of their labs and of the open pool (no lab),
+    and hand them only to a lab they manage or back to the pool. Closing stamps `closed_at`, from which the
+    retention time counts; reopening clears it. A lab newly given the request hears of it by mail (not the
+    person who handed it over). The stored request counts, even if `workshop_request` was changed in memory.
+    """
+    if status not in WorkshopRequest.Status.values:
+        raise UnknownWorkshopRequestStatus()
+    with transaction.atomic(durable=True):
+        stored = WorkshopRequest.objects.select_for_update().filter(pk=workshop_request.pk).first()
+        if stored is None:
+            raise NotFound(_("Diese Anfrage gibt es nicht mehr."))
+        if not user_handles_workshop_request(user=by, lab_id=stored.lab_id) or (
+            lab is not None and not user_handles_workshop_request(user=by, lab_id=lab.pk)
+        ):
+            raise NotAllowed(_("Anfragen bearbeiten können Sie nur für Labore, die Sie leiten."))
+        now = timezone.now()
+        new_lab_id = lab.pk if lab is not None else None
+        handed_over = new_lab_id != stored.lab_id and lab is not None
+        if status == WorkshopRequest.Status.DONE and stored.status != WorkshopRequest.Status.DONE:
+            stored.closed_at = now
+        elif status != WorkshopRequest.Status.DONE:
+            stored.closed_at = None
+        stored.status, stored.lab, stored.updated_at = status, lab, now
+        stored.save(update_fields=["status", "lab", "updated_at", "closed_at"])
+        if handed_over and status != WorkshopRequest.Status.DONE:
+            keys = notifications.lab_recipient_keys(lab=lab, except_user_id=by.pk)
+            outbox_add_many(
+                kind=notifications.WORKSHOP_REQUEST_TO_LAB, items=[(stored.pk, key) for key in keys]
+            )
+    return stored

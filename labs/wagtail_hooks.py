@@ -1,4 +1,5 @@
-"""Admin (/cms/) for what a lab manager looks after at their labs: rooms and people's roles.
+"""Admin (/cms/) for what a lab manager looks after at their labs: rooms, people's roles and businesses'
+workshop requests.
 
 Lab managers (LabRole "manager") see and change only the rooms and roles of their own labs;
 superusers see all. Roles are given, changed and removed through labs/services.py, so that a
@@ -16,19 +17,21 @@ from django_filters import ChoiceFilter, ModelChoiceFilter
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from accounts.models import User
 
 from .exceptions import DomainError
-from .models import LabPage, LabRole, Room
-from .selectors import labs_managed_by
-from .services import lab_role_change, lab_role_grant, lab_role_revoke
+from .models import LabPage, LabRole, Room, WorkshopRequest
+from .selectors import labs_managed_by, workshop_requests_for
+from .services import lab_role_change, lab_role_grant, lab_role_revoke, workshop_request_update
 
 
 def managed_labs_for_request(request):
@@ -345,3 +348,145 @@ def register_room_viewset():
 @hooks.register("register_admin_viewset")
 def register_lab_role_viewset():
     return LabRoleViewSet("rollen")
+
+
+# Workshop requests from businesses
+
+
+class WorkshopRequestPermissionPolicy(ModelPermissionPolicy):
+    """Requests come in only through the public form (labs.views): nobody adds one in the admin."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([action for action in actions if action != "add"])
+
+
+register_permission_policy(WorkshopRequest, WorkshopRequestPermissionPolicy(WorkshopRequest))
+
+
+class WorkshopRequestScopedMixin:
+    """Only the requests the person looks after (labs.selectors.workshop_requests_for); any other id in the
+    address is "not found"."""
+
+    def scoped_queryset(self):
+        return workshop_requests_for(user=self.request.user)
+
+    def get_base_queryset(self):  # IndexView
+        return self.scoped_queryset()
+
+    def get_queryset(self):  # EditView, DeleteView
+        return self.scoped_queryset()
+
+    def get_base_object_queryset(self):  # HistoryView, UsageView
+        return self.scoped_queryset()
+
+
+class WorkshopRequestAdminForm(LabChoiceFormMixin, WagtailAdminModelForm):
+    """Staff move a request on and hand it to one of their labs, or back to all labs (no lab)."""
+
+    class Meta:
+        model = WorkshopRequest
+        fields = ["status", "lab"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].empty_label = _("kein Labor – offen für alle Labore")
+        self.fields["lab"].help_text = _(
+            "Tragen Sie Ihr Labor ein, wenn Sie die Anfrage übernehmen. Das Labor bekommt sie per E-Mail."
+        )
+
+
+class WorkshopRequestFilterSet(WagtailFilterSet):
+    status = ChoiceFilter(label=gettext_lazy("Stand"), choices=WorkshopRequest.Status.choices)
+    lab = ModelChoiceFilter(
+        label=gettext_lazy("Labor"),
+        queryset=managed_labs_for_request,
+        null_label=gettext_lazy("kein Labor (offen für alle)"),
+    )
+
+    class Meta:
+        model = WorkshopRequest
+        fields = ["status", "lab"]
+
+
+class WorkshopRequestIndexView(WorkshopRequestScopedMixin, generic.IndexView):
+    pass
+
+
+class WorkshopRequestEditView(SavedByServiceMixin, WorkshopRequestScopedMixin, generic.EditView):
+    def save_by_service(self, form):
+        return workshop_request_update(
+            workshop_request=form.instance,
+            status=form.cleaned_data["status"],
+            lab=form.cleaned_data["lab"],
+            by=self.request.user,
+        )
+
+
+class WorkshopRequestDeleteView(WorkshopRequestScopedMixin, generic.DeleteView):
+    pass
+
+
+class WorkshopRequestHistoryView(WorkshopRequestScopedMixin, history.HistoryView):
+    pass
+
+
+class WorkshopRequestUsageView(WorkshopRequestScopedMixin, usage.UsageView):
+    pass
+
+
+def _read_only(*names: str) -> list[FieldPanel]:
+    return [FieldPanel(name, read_only=True) for name in names]
+
+
+class WorkshopRequestViewSet(ModelViewSet):
+    """Businesses' requests for an in-house workshop: a lab's managers see their labs' requests and the
+    open ones (no lab), move them on and take them over; superusers see all and may delete one (a business
+    asking for its data to go)."""
+
+    model = WorkshopRequest
+    icon = "mail"
+    menu_label = gettext_lazy("Workshop-Anfragen")
+    menu_order = 230
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    search_backend_name = None
+    index_view_class = WorkshopRequestIndexView
+    edit_view_class = WorkshopRequestEditView
+    delete_view_class = WorkshopRequestDeleteView
+    history_view_class = WorkshopRequestHistoryView
+    usage_view_class = WorkshopRequestUsageView
+    list_display = [
+        "company",
+        "topic",
+        Column("staff_count", label=gettext_lazy("Mitarbeitende"), accessor="staff_count"),
+        Column("lab", label=gettext_lazy("Labor"), accessor="lab"),
+        DateColumn("created_at", label=gettext_lazy("eingegangen am")),
+        Column("status", label=gettext_lazy("Stand"), accessor="get_status_display"),
+    ]
+    filterset_class = WorkshopRequestFilterSet
+    search_fields = ["company", "contact_name", "email", "topic"]
+    ordering = ["-created_at", "-pk"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("status"), FieldPanel("lab")], heading=gettext_lazy("Bearbeitung")),
+            MultiFieldPanel(
+                _read_only("company", "contact_name", "email", "phone"), heading=gettext_lazy("Betrieb")
+            ),
+            MultiFieldPanel(
+                _read_only(
+                    "topic", "staff_count", "preferred_dates", "message", "created_at", "consented_at"
+                ),
+                heading=gettext_lazy("Anfrage"),
+            ),
+        ],
+        base_form_class=WorkshopRequestAdminForm,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_workshop_request_viewset():
+    return WorkshopRequestViewSet("workshop_anfragen")

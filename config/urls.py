@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("courses.competences.urls")),
     path("suche/", include("cms.urls")),
+    path("innovationsworkshops/anfrage/", include("labs.urls")),
 ]
 
 if settings.DEBUG:

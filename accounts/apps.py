@@ -9,7 +9,14 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from outbox.registry import register
+
+        from . import notifications
+
         user_logged_in.connect(_clear_failures_on_login, dispatch_uid="accounts.clear_failures_on_login")
+        # Mails about a change of email address are recorded in the outbox with it; these deliver them.
+        for kind, handler in notifications.HANDLERS.items():
+            register(kind, handler)
 
 
 def _clear_failures_on_login(sender, request, user, **kwargs):

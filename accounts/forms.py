@@ -5,10 +5,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .exceptions import DomainError, EmailAlreadyRegistered
-from .models import User
+from .exceptions import DomainError, EmailAlreadyRegistered, WrongPassword
+from .models import EmailChange, User
 from .selectors import email_is_registered
-from .services import user_register
+from .services import (
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    email_change_request,
+    full_name_clean,
+    user_name_change,
+    user_password_change,
+    user_register,
+)
 
 # The backend that keeps the session's user (the first one, axes, only checks for locks).
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -120,3 +128,132 @@ class LoginForm(forms.Form):
                     code="invalid_login",
                 )
         return cleaned
+
+
+# The forms of "Mein Konto": each changes one thing of the logged-in person through its service.
+
+PASSWORD_HELP = _("Mindestens 8 Zeichen. Bitte kein leicht zu erratendes Wort.")
+
+
+class NameChangeForm(forms.Form):
+    """The name as it will stand on certificates from now on."""
+
+    full_name = forms.CharField(
+        label=_("Ihr Name"),
+        max_length=NAME_MAX_LENGTH,
+        help_text=_("Vor- und Nachname, so wie sie auf Ihren Zertifikaten stehen sollen."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Bitte geben Sie Ihren Namen an.")},
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        kwargs.setdefault("initial", {"full_name": user.full_name})
+        super().__init__(*args, **kwargs)
+
+    def clean_full_name(self):
+        try:
+            return full_name_clean(self.cleaned_data["full_name"])
+        except DomainError as exc:
+            raise ValidationError(exc.message, code=exc.code) from exc
+
+    def save(self) -> User:
+        return user_name_change(user=self.user, name=self.cleaned_data["full_name"])
+
+
+class EmailChangeForm(forms.Form):
+    """A new login address, with the current password; it counts once the link sent there is opened."""
+
+    new_email = forms.EmailField(
+        label=_("Neue E-Mail-Adresse"),
+        max_length=EMAIL_MAX_LENGTH,
+        help_text=_("Dorthin schicken wir einen Link. Erst wenn Sie ihn öffnen, gilt die neue Adresse."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Bitte geben Sie die neue E-Mail-Adresse an."),
+            "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an, zum Beispiel name@beispiel.de."),
+        },
+    )
+    password = forms.CharField(
+        label=_("Ihr jetziges Passwort"),
+        strip=False,
+        help_text=_("So wissen wir, dass wirklich Sie die Adresse ändern."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Bitte geben Sie Ihr jetziges Passwort ein.")},
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def request_change(self) -> EmailChange | None:
+        """Ask for the change; if refused, None and the reason beside the field it concerns."""
+        try:
+            return email_change_request(
+                user=self.user,
+                new_email=self.cleaned_data["new_email"],
+                password=self.cleaned_data["password"],
+            )
+        except WrongPassword as exc:
+            self.add_error("password", exc.message)
+        except DomainError as exc:
+            self.add_error("new_email", exc.message)
+        return None
+
+
+class NewPasswordForm(forms.Form):
+    """The current password and the new one twice, checked by the site's password rules."""
+
+    current_password = forms.CharField(
+        label=_("Ihr jetziges Passwort"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Bitte geben Sie Ihr jetziges Passwort ein.")},
+    )
+    new_password1 = forms.CharField(
+        label=_("Neues Passwort"),
+        strip=False,
+        help_text=PASSWORD_HELP,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Bitte geben Sie ein neues Passwort ein.")},
+    )
+    new_password2 = forms.CharField(
+        label=_("Neues Passwort noch einmal"),
+        strip=False,
+        help_text=_("Damit sich kein Tippfehler einschleicht."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Bitte geben Sie das neue Passwort noch einmal ein.")},
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if first and second and first != second:
+            self.add_error(
+                "new_password2",
+                _("Die beiden neuen Passwörter sind nicht gleich. Bitte geben Sie zweimal dasselbe ein."),
+            )
+        elif first:
+            try:
+                validate_password(first, user=self.user)
+            except ValidationError as exc:
+                self.add_error("new_password1", exc)
+        return cleaned
+
+    def change_password(self) -> User | None:
+        """Set the new password; if refused, None and the reason beside the field it concerns."""
+        try:
+            return user_password_change(
+                user=self.user,
+                old_password=self.cleaned_data["current_password"],
+                new_password=self.cleaned_data["new_password1"],
+            )
+        except WrongPassword as exc:
+            self.add_error("current_password", exc.message)
+        except DomainError as exc:
+            self.add_error("new_password1", exc.message)
+        return None

@@ -1,8 +1,10 @@
 """Read queries of the accounts app."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import Organisation, OrganisationMembership, User
+from .models import EmailChange, Organisation, OrganisationMembership, User
+from .tokens import MAX_AGE
 
 
 def email_is_registered(*, email: str) -> bool:
@@ -25,3 +27,19 @@ def organisations_of_contact(*, user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         memberships__user=user, memberships__role=OrganisationMembership.Role.CONTACT
     ).order_by("name", "pk")
+
+
+def email_change_pending(*, user) -> EmailChange | None:
+    """The change of address the person asked for last, while its link still works: not yet made, not
+    expired, and asked for from the address the person has now. An older request gives way to a newer one."""
+    if not user.is_authenticated:
+        return None
+    newest = EmailChange.objects.filter(user=user).order_by("-pk").first()
+    if (
+        newest is None
+        or newest.confirmed_at is not None
+        or newest.requested_at <= timezone.now() - MAX_AGE
+        or newest.old_email.lower() != user.email.lower()
+    ):
+        return None
+    return newest

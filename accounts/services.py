@@ -1,14 +1,46 @@
 """State changes of the accounts app."""
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
-from .exceptions import EmailAlreadyRegistered, InvalidRegistration
-from .models import User
+from outbox.services import outbox_add
+
+from .exceptions import (
+    EmailAlreadyRegistered,
+    EmailChangeAlreadyConfirmed,
+    EmailChangeLinkExpired,
+    EmailChangeLinkInvalid,
+    EmailChangeSuperseded,
+    EmailTakenByOther,
+    EmailUnchanged,
+    InvalidEmail,
+    InvalidName,
+    InvalidPassword,
+    InvalidRegistration,
+    NotAllowed,
+    WrongPassword,
+)
+from .models import EmailChange, User
+from .notifications import EMAIL_CHANGE_CONFIRM, EMAIL_CHANGE_REQUESTED, EMAIL_CHANGED
 from .selectors import email_is_registered
+from .tokens import MAX_AGE, email_change_token_read, password_fingerprint
+
+NAME_MIN_LENGTH = 2
+NAME_MAX_LENGTH = User._meta.get_field("full_name").max_length
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+_TAKEN_SINCE = _(
+    "Mit dieser E-Mail-Adresse gibt es inzwischen ein anderes Konto. Ihre E-Mail-Adresse ist nicht geändert. "
+    "Bitte wählen Sie eine andere Adresse."
+)
 
 
 def user_register(*, email: str, full_name: str, password: str, language: str = "de") -> User:
@@ -36,3 +68,142 @@ def user_register(*, email: str, full_name: str, password: str, language: str = 
 
 def _language(code: str) -> str:
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def full_name_clean(name: str) -> str:
+    """A name as it may stand on a certificate: spaces trimmed and single, printable, within the length."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidName()
+    if any(unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") for char in name):
+        raise InvalidName(
+            _("Der Name enthält Zeichen, die wir nicht drucken können. Bitte schreiben Sie ihn neu.")
+        )
+    if len(name) < NAME_MIN_LENGTH:
+        raise InvalidName(
+            _("Bitte geben Sie Ihren Namen mit mindestens %(min)d Zeichen an.") % {"min": NAME_MIN_LENGTH}
+        )
+    if len(name) > NAME_MAX_LENGTH:
+        raise InvalidName(
+            _("Der Name ist zu lang. Bitte kürzen Sie ihn auf höchstens %(max)d Zeichen.")
+            % {"max": NAME_MAX_LENGTH}
+        )
+    return name
+
+
+def user_name_change(*, user: User, name: str) -> User:
+    """The name that certificates issued from now on carry. Certificates issued before keep the name they were
+    issued with (they hold a copy); the lab re-issues one on request."""
+    name = full_name_clean(name)
+    with transaction.atomic():
+        user.full_name = name
+        user.save(update_fields=["full_name"])
+    return user
+
+
+def email_clean(email: str) -> str:
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    if not email or len(email) > EMAIL_MAX_LENGTH:
+        raise InvalidEmail()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidEmail() from exc
+    return email
+
+
+def email_change_request(*, user: User, new_email: str, password: str) -> EmailChange:
+    """Ask to log in with another address. Nothing changes until the link sent to the new address is opened;
+    the old address is told. An address another account uses is refused, as sign-up refuses it."""
+    if not user.check_password(password):
+        raise WrongPassword()
+    new_email = email_clean(new_email)
+    if new_email == user.email.lower():
+        raise EmailUnchanged()
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise EmailTakenByOther()
+    with transaction.atomic():
+        change = EmailChange.objects.create(user=user, old_email=user.email, new_email=new_email)
+        outbox_add(kind=EMAIL_CHANGE_CONFIRM, object_id=change.pk)
+        outbox_add(kind=EMAIL_CHANGE_REQUESTED, object_id=change.pk)
+    return change
+
+
+def _token_data(token: str) -> dict:
+    try:
+        return email_change_token_read(token)
+    except signing.SignatureExpired as exc:
+        raise EmailChangeLinkExpired() from exc
+    except signing.BadSignature as exc:
+        raise EmailChangeLinkInvalid() from exc
+
+
+def _change_checked(data: dict, *, by, changes) -> EmailChange:
+    """The change the token names if it can be made now, else the reason as a domain error."""
+    change = changes.select_related("user").filter(pk=data["change"]).first()
+    if change is None or not change.user.is_active:
+        raise EmailChangeLinkInvalid()
+    user = change.user
+    if by is not None and by.is_authenticated and by.pk != user.pk:
+        raise NotAllowed(
+            _(
+                "Dieser Link gehört zu einem anderen Konto. Bitte loggen Sie sich zuerst aus und öffnen Sie "
+                "den Link dann noch einmal."
+            )
+        )
+    if change.confirmed_at is not None:
+        raise EmailChangeAlreadyConfirmed()
+    if change.requested_at <= timezone.now() - MAX_AGE:
+        raise EmailChangeLinkExpired()
+    if (
+        user.email.lower() != change.old_email.lower()
+        or data.get("password") != password_fingerprint(user)
+        or EmailChange.objects.filter(user=user, pk__gt=change.pk).exists()
+    ):
+        raise EmailChangeSuperseded()
+    if User.objects.filter(email__iexact=change.new_email).exclude(pk=user.pk).exists():
+        raise EmailTakenByOther(_TAKEN_SINCE)
+    return change
+
+
+def email_change_check(*, token: str, by=None) -> EmailChange:
+    """The change a link names, if opening it would make the change now; else the reason. Changes nothing."""
+    return _change_checked(_token_data(token), by=by, changes=EmailChange.objects.all())
+
+
+def email_change_confirm(*, token: str, by=None) -> EmailChange:
+    """Make the change the link names, once: only the newest request, within its time, while the address
+    and the password are still those it was asked with, and the new address is still free.
+
+    `by` is whoever opened the link; if someone else is logged in, nothing changes.
+    """
+    data = _token_data(token)
+    with transaction.atomic():
+        change = _change_checked(data, by=by, changes=EmailChange.objects.select_for_update())
+        user = change.user
+        user.email = change.new_email
+        try:
+            user.save(update_fields=["email"])
+        except IntegrityError as exc:  # registered in the moment between the check and the save
+            raise EmailTakenByOther(_TAKEN_SINCE) from exc
+        change.confirmed_at = timezone.now()
+        change.save(update_fields=["confirmed_at"])
+        outbox_add(kind=EMAIL_CHANGED, object_id=change.pk)
+    return change
+
+
+def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """Set a new password after checking the current one. The person's other sessions end (each keeps a hash
+    of the password), API tokens are revoked, and links to change the email address stop working; the caller
+    keeps its own session with `update_session_auth_hash`."""
+    if not user.check_password(old_password):
+        raise WrongPassword()
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise InvalidPassword(" ".join(exc.messages)) from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        Token.objects.filter(user=user).delete()
+    return user

@@ -6,6 +6,11 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("", views.account_view, name="account"),
+    path("name/", views.account_name_view, name="account_name"),
+    path("e-mail/", views.account_email_view, name="account_email"),
+    path("e-mail/bestaetigen/<str:token>/", views.email_change_confirm_view, name="email_change_confirm"),
+    path("passwort/", views.account_password_view, name="account_password"),
     path("einloggen/", views.login_view, name="login"),
     path("ausloggen/", views.logout_view, name="logout"),
     # The addresses before logging in and enrolling had words of their own; links in old mails still work.

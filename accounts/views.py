@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,7 +12,10 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from . import lockout, ratelimit
-from .forms import LoginForm, SignupForm
+from .exceptions import DomainError
+from .forms import EmailChangeForm, LoginForm, NameChangeForm, NewPasswordForm, SignupForm
+from .selectors import email_change_pending
+from .services import email_change_check, email_change_confirm
 
 
 def safe_next_url(request) -> str:
@@ -129,3 +133,105 @@ password_reset_confirm_view = PasswordResetConfirmView.as_view()
 password_reset_complete_view = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
+
+
+# "Mein Konto": the logged-in person's own name, email address and password. Each view reads and changes only
+# `request.user`; no address names another person.
+
+TOO_MANY_ATTEMPTS = _("Zu viele Versuche. Bitte versuchen Sie es in einer Stunde noch einmal.")
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _rate_limited(request, scope: str) -> bool:
+    """Whether the person asked too often; else this attempt is counted."""
+    if ratelimit.action_limited(request, scope):
+        messages.error(request, TOO_MANY_ATTEMPTS)
+        return True
+    ratelimit.action_hit(request, scope)
+    return False
+
+
+@login_required
+@never_cache
+def account_view(request):
+    """What the site knows of the person, the ways to change it, and the way to their courses."""
+    return render(request, "accounts/account.html", {"pending": email_change_pending(user=request.user)})
+
+
+@login_required
+@csrf_protect
+@never_cache
+def account_name_view(request):
+    form = NameChangeForm(_posted(request), user=request.user)
+    if form.is_bound and form.is_valid():
+        form.save()
+        messages.success(request, _("Ihr Name ist geändert. Neue Zertifikate tragen ab jetzt diesen Namen."))
+        return redirect("accounts:account")
+    return render(request, "accounts/account_name.html", {"form": form})
+
+
+@sensitive_post_parameters("password")
+@login_required
+@csrf_protect
+@never_cache
+def account_email_view(request):
+    form = EmailChangeForm(_posted(request), user=request.user)
+    if form.is_bound:
+        if _rate_limited(request, "email_change"):
+            return render(request, "accounts/account_email.html", {"form": form}, status=429)
+        if form.is_valid() and (change := form.request_change()):
+            messages.success(
+                request,
+                _("Fast geschafft: Bitte öffnen Sie den Link in der E-Mail an %(email)s.")
+                % {"email": change.new_email},
+            )
+            return redirect("accounts:account")
+    return render(request, "accounts/account_email.html", {"form": form})
+
+
+@csrf_protect
+@never_cache
+def email_change_confirm_view(request, token: str):
+    """The link from the mail. Opening it shows a button and changes nothing (mail programs that open links
+    to check them do no harm); the button makes the change. Works logged in or not."""
+    context = {"token": token}
+    try:
+        if request.method == "POST":
+            change = email_change_confirm(token=token, by=request.user)
+            if request.user.is_authenticated:
+                messages.success(
+                    request,
+                    _("Ihre neue E-Mail-Adresse gilt. Ab jetzt loggen Sie sich mit %(email)s ein.")
+                    % {"email": change.new_email},
+                )
+                return redirect("accounts:account")
+            context["done"] = True
+        else:
+            change = email_change_check(token=token, by=request.user)
+        context["change"] = change
+    except DomainError as exc:
+        context.update(error=exc.message, error_code=exc.code)
+        return render(request, "accounts/email_change_confirm.html", context, status=exc.status_code)
+    return render(request, "accounts/email_change_confirm.html", context)
+
+
+@sensitive_post_parameters("current_password", "new_password1", "new_password2")
+@login_required
+@csrf_protect
+@never_cache
+def account_password_view(request):
+    form = NewPasswordForm(_posted(request), user=request.user)
+    if form.is_bound:
+        if _rate_limited(request, "password_change"):
+            return render(request, "accounts/account_password.html", {"form": form}, status=429)
+        if form.is_valid() and form.change_password():
+            # The other sessions keep the old password's hash and end; this one goes on.
+            update_session_auth_hash(request, request.user)
+            messages.success(
+                request, _("Ihr Passwort ist geändert. Auf anderen Geräten sind Sie jetzt ausgeloggt.")
+            )
+            return redirect("accounts:account")
+    return render(request, "accounts/account_password.html", {"form": form})

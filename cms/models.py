@@ -43,9 +43,10 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         upcoming = courses_for_catalogue(filters=CatalogueFilters(has_upcoming_runs=True))[:6]
         context["upcoming_courses"] = courses_with_next_run(courses=upcoming)
-        context["labs"] = labs_published()
+        # The labs and the catalogue of this page's language (German at /, English at /en/).
+        context["labs"] = labs_published(locale_id=self.locale_id)
         context["finder"] = CourseFinderForm()
-        context["catalogue"] = CatalogPage.objects.live().filter(audience="").first()
+        context["catalogue"] = CatalogPage.objects.live().child_of(self).filter(audience="").first()
         return context
 
 
@@ -94,7 +95,8 @@ class CatalogPage(Page):
         form = CatalogueFilterForm(request.GET or None, audience=self.audience)
         results = paginate(request, courses_for_catalogue(filters=form.filters()))
         results.object_list = courses_with_next_run(courses=results.object_list)
-        context.update(form=form, results=results)
+        place_notice = form.place_notice(found=results.paginator.count)
+        context.update(form=form, results=results, place_notice=place_notice)
         return context
 
 

@@ -5,10 +5,14 @@ which courses and runs match is decided by the selectors they hand the values to
 """
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+
+from labs.places import place_find, place_suggestions
 
 from .catalogue.selectors import (
     CatalogueFilters,
@@ -25,6 +29,42 @@ class IntegerFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class PlaceField(forms.CharField):
+    """A postcode, town or village of the district, any case, umlauts or not; anything else is refused."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        place = place_find(value)
+        if place is None:
+            message = _(
+                "Den Ort „%(place)s“ kennen wir nicht. "
+                "Bitte nennen Sie eine Postleitzahl oder einen Ort im Landkreis."
+            )
+            suggestions = place_suggestions(value)
+            if suggestions:
+                message += " " + _("Meinten Sie: %(suggestions)s?")
+            raise forms.ValidationError(
+                message, code="unknown_place", params={"place": value, "suggestions": ", ".join(suggestions)}
+            )
+        return place.name
+
+
+class PlaceFilter(filters.CharFilter):
+    field_class = PlaceField
+
+    def filter(self, queryset, value):
+        return queryset  # the selector sorts by distance; see filter_queryset
+
+
+NEAR_HELP = _(
+    "Postleitzahl oder Ort im Landkreis (Groß- und Kleinschreibung und Umlaute egal). "
+    "Die Liste ist dann nach Entfernung sortiert und jede Zeile trägt `distance_km`; "
+    "ein unbekannter Ort gibt 400."
+)
+
+
 class CourseFilter(filters.FilterSet):
     audience = filters.ChoiceFilter(choices=Audience.choices, help_text=_("Für wen der Kurs ist."))
     topic = filters.ChoiceFilter(choices=Topic.choices, help_text=_("Thema."))
@@ -35,7 +75,11 @@ class CourseFilter(filters.FilterSet):
     )
     format = filters.ChoiceFilter(choices=Format.choices, help_text=_("Vor Ort, online oder beides."))
     competence = filters.CharFilter(help_text=_("DigComp-Kompetenz, zum Beispiel 2.1."))
-    q = filters.CharFilter(help_text=_("Suchwörter in Titel und Kurzbeschreibung."))
+    q = filters.CharFilter(
+        max_length=200,
+        help_text=_("Suchwörter (mit Synonymen) in Titel, Beschreibung, Thema und Kompetenzen."),
+    )
+    near = PlaceFilter(max_length=100, help_text=NEAR_HELP)
 
     class Meta:
         model = CoursePage
@@ -52,8 +96,11 @@ class CourseFilter(filters.FilterSet):
             format=data.get("format") or "",
             competence=data.get("competence") or "",
             q=data.get("q") or "",
+            near=data.get("near") or "",
         )
-        return courses_with_lab(courses_for_catalogue(filters=catalogue))
+        # The German pages, whose ids the runs point to, whatever language the API answers in.
+        with translation.override(settings.LANGUAGE_CODE):
+            return courses_with_lab(courses_for_catalogue(filters=catalogue))
 
 
 class RunFilter(filters.FilterSet):
@@ -67,6 +114,7 @@ class RunFilter(filters.FilterSet):
     has_seats = filters.BooleanFilter(
         help_text=_("Nur Kurse mit freien Plätzen (true) oder nur volle (false).")
     )
+    near = PlaceFilter(max_length=100, help_text=NEAR_HELP)
 
     class Meta:
         model = CourseRun
@@ -82,5 +130,6 @@ class RunFilter(filters.FilterSet):
                 starts_before=data.get("starts_before"),
                 audience=data.get("audience") or "",
                 has_seats=data.get("has_seats"),
+                near=data.get("near") or "",
             )
         )

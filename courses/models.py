@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -168,6 +169,8 @@ class CoursePage(Page):
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),
+        index.SearchField("topic_words"),
+        index.RelatedFields("competences", [index.SearchField("name"), index.SearchField("name_en")]),
         index.FilterField("audience"),
         index.FilterField("topic"),
         index.FilterField("level"),
@@ -203,6 +206,11 @@ class CoursePage(Page):
     @property
     def lab(self) -> LabPage:
         return self.get_parent().specific
+
+    def topic_words(self) -> str:
+        """The topic's name, so that a search for "Datenschutz" finds the courses of that topic."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(self.get_topic_display())
 
 
 MAX_RUN_CAPACITY = 500

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -35,6 +36,9 @@ class CourseSerializer(serializers.ModelSerializer):
     competences = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     next_start = serializers.DateTimeField(read_only=True, allow_null=True)
     upcoming_runs = serializers.IntegerField(read_only=True, allow_null=True)
+    distance_km = serializers.SerializerMethodField(
+        help_text=_("Entfernung des Labors vom Ort in `near` in Kilometern; ohne `near` null.")
+    )
 
     class Meta:
         model = CoursePage
@@ -55,11 +59,15 @@ class CourseSerializer(serializers.ModelSerializer):
             "price",
             "next_start",
             "upcoming_runs",
+            "distance_km",
         ]
         read_only_fields = fields
 
     def get_url(self, course: CoursePage) -> str:
         return course.get_full_url(request=self.context.get("request"))
+
+    def get_distance_km(self, course: CoursePage) -> float | None:
+        return getattr(course, "distance_km", None)
 
 
 class CourseDetailSerializer(CourseSerializer):
@@ -105,7 +113,9 @@ class CourseUpdateSerializer(serializers.ModelSerializer):
 
 class CourseCreateSerializer(CourseUpdateSerializer):
     lab = serializers.SlugRelatedField(
-        slug_field="slug", queryset=LabPage.objects.all(), help_text=_("Kurzname des Labors.")
+        slug_field="slug",
+        queryset=LabPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE),
+        help_text=_("Kurzname des Labors."),
     )
 
     class Meta(CourseUpdateSerializer.Meta):
@@ -140,6 +150,9 @@ class RunSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text=_("Öffentliche Seite des Kursangebots."))
     location = serializers.CharField(read_only=True)
     sessions = SessionSerializer(many=True, read_only=True)
+    distance_km = serializers.SerializerMethodField(
+        help_text=_("Entfernung des Labors vom Ort in `near` in Kilometern; ohne `near` null.")
+    )
 
     class Meta:
         model = CourseRun
@@ -160,11 +173,15 @@ class RunSerializer(serializers.ModelSerializer):
             "url",
             "location",
             "sessions",
+            "distance_km",
         ]
         read_only_fields = fields
 
     def get_url(self, run: CourseRun) -> str:
         return run.course.get_full_url(request=self.context.get("request"))
+
+    def get_distance_km(self, run: CourseRun) -> float | None:
+        return getattr(run, "distance_km", None)
 
 
 class RunUpdateSerializer(serializers.ModelSerializer):
@@ -187,7 +204,10 @@ class RunUpdateSerializer(serializers.ModelSerializer):
 
 
 class RunCreateSerializer(RunUpdateSerializer):
-    course = serializers.PrimaryKeyRelatedField(queryset=CoursePage.objects.all())
+    # Runs belong to the German page of a course offer, never to its translation.
+    course = serializers.PrimaryKeyRelatedField(
+        queryset=CoursePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    )
 
     class Meta(RunUpdateSerializer.Meta):
         fields = ["course", *RunUpdateSerializer.Meta.fields]

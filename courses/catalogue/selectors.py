@@ -5,16 +5,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import (
+    Case,
     Count,
     F,
+    FloatField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
+from core.locales import active_content_language
 from courses.models import CoursePage, CourseRun, Enrolment, Session
 from courses.selectors import (
     enrolment_closed_reason,
@@ -23,6 +27,9 @@ from courses.selectors import (
     with_seat_counts,
 )
 from labs.models import LabPage
+from labs.places import Place, place_find
+
+from .search import courses_matching
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ def courses_for_catalogue(*, filters: CatalogueFilters = CatalogueFilters()) -> 
     upcoming = CourseRun.objects.filter(
         course=OuterRef("pk"), status=CourseRun.Status.SCHEDULED, sessions__start__gte=now
     )
-    courses = CoursePage.objects.live().public()
+    courses = CoursePage.objects.live().public().filter(locale__language_code=active_content_language())
     if filters.audience:
         courses = courses.filter(audience=filters.audience)
     if filters.topic:
@@ -66,9 +73,7 @@ def courses_for_catalogue(*, filters: CatalogueFilters = CatalogueFilters()) -> 
         labs = LabPage.objects.filter(municipality__slug=filters.municipality)
         courses = courses.filter(path__regex=_child_path_regex(labs)) if labs else courses.none()
     if filters.q:
-        words = filters.q.split()
-        for word in words[:8]:
-            courses = courses.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+        courses = courses_matching(courses, filters.q)
     courses = courses.annotate(
         next_start=Subquery(
             Session.objects.filter(
@@ -83,11 +88,28 @@ def courses_for_catalogue(*, filters: CatalogueFilters = CatalogueFilters()) -> 
     )
     if filters.has_upcoming_runs:
         courses = courses.filter(next_start__isnull=False)
-    return (
-        courses.distinct()
-        .prefetch_related("competences")
-        .order_by(F("next_start").asc(nulls_last=True), "title")
+    ordering = [F("next_start").asc(nulls_last=True), "title"]
+    place = place_find(filters.near) if filters.near else None
+    if place is not None:
+        courses = courses.annotate(distance_km=_distance_from(place))
+        ordering.insert(0, F("distance_km").asc(nulls_last=True))
+    return courses.distinct().prefetch_related("competences").order_by(*ordering)
+
+
+def _distance_from(place: Place, lab_field: str = "path__startswith") -> Case:
+    """Each course's distance from the place: its lab's, by the lab's coordinates or its municipality's."""
+    labs = LabPage.objects.select_related("municipality").only(
+        "path", "latitude", "longitude", "municipality__latitude", "municipality__longitude"
     )
+    whens = []
+    for lab in labs:
+        latitude = lab.latitude if lab.latitude is not None else lab.municipality.latitude
+        longitude = lab.longitude if lab.longitude is not None else lab.municipality.longitude
+        if latitude is None or longitude is None:
+            continue
+        distance = round(place.distance_km(latitude, longitude), 1)
+        whens.append(When(**{lab_field: lab.path}, then=Value(distance)))
+    return Case(*whens, default=None, output_field=FloatField())
 
 
 def _child_path_regex(labs) -> str:
@@ -172,6 +194,7 @@ class RunFilters:
     starts_before: datetime | None = None
     audience: str = ""
     has_seats: bool | None = None
+    near: str = ""  # a place of the district: sorted by distance from it
 
 
 def runs_filtered(*, filters: RunFilters = RunFilters()) -> QuerySet[CourseRun]:
@@ -195,4 +218,8 @@ def runs_filtered(*, filters: RunFilters = RunFilters()) -> QuerySet[CourseRun]:
         runs = runs.filter(seats_left__gt=0)
     elif filters.has_seats is False:
         runs = runs.filter(seats_left=0)
+    place = place_find(filters.near) if filters.near else None
+    if place is not None:
+        runs = runs.annotate(distance_km=_distance_from(place, lab_field="lab__path__startswith"))
+        runs = runs.order_by(F("distance_km").asc(nulls_last=True), *runs.query.order_by)
     return runs

@@ -1,0 +1,37 @@
+"""The site's own error pages. The 404 page is Django's `page_not_found` with templates/404.html (the normal
+layout, in the visitor's language); the 500 page is rendered here, where the database may be down."""
+
+import logging
+
+from django.http import HttpRequest, HttpResponseServerError
+from django.template import loader
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.views.decorators.csrf import requires_csrf_token
+
+logger = logging.getLogger(__name__)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponseServerError:
+    """The 500 page in the visitor's language, rendered without the request's context processors.
+
+    Those read the user and the site settings from the database, which may be what failed. The language is
+    the one the LocaleMiddleware chose for the request, or else the one the request asks for. Should the page
+    itself fail (a static file missing from the manifest), a bare page in the same words answers instead.
+    """
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
+    with translation.override(language):
+        try:
+            html = loader.get_template(template_name).render()
+        except Exception:
+            logger.exception("The error page could not be rendered.")
+            html = format_html(
+                '<!DOCTYPE html><html lang="{}"><meta charset="utf-8"><title>{}</title><h1>{}</h1><p>{}</p>',
+                language,
+                gettext("Etwas ist schiefgegangen"),
+                gettext("Etwas ist schiefgegangen"),
+                gettext("Bitte versuchen Sie es in ein paar Minuten noch einmal."),
+            )
+    return HttpResponseServerError(html)

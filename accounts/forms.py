@@ -21,6 +21,13 @@ from .services import (
 # The backend that keeps the session's user (the first one, axes, only checks for locks).
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
+# Each message says what to do, in the site's words (Django's own are curt or say "du").
+EMAIL_ERRORS = {
+    "required": _("Bitte geben Sie Ihre E-Mail-Adresse an."),
+    "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an, zum Beispiel name@beispiel.de."),
+}
+EMAIL_TAKEN = _("Für diese E-Mail-Adresse gibt es schon ein Konto. Bitte loggen Sie sich damit ein.")
+
 
 class SignupForm(forms.Form):
     """The few things an account needs: name for the certificate, email as login, password, consent."""
@@ -30,17 +37,20 @@ class SignupForm(forms.Form):
         max_length=150,
         help_text=_("So steht es auf Ihrem Zertifikat."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Bitte geben Sie Ihren Namen an.")},
     )
     email = forms.EmailField(
         label=_("E-Mail-Adresse"),
-        help_text=_("Damit melden Sie sich an. Dorthin schicken wir Ihre Bestätigung."),
+        help_text=_("Damit loggen Sie sich ein. Dorthin schicken wir Ihre Bestätigung."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages=EMAIL_ERRORS,
     )
     password = forms.CharField(
         label=_("Passwort"),
         strip=False,
         help_text=_("Mindestens 8 Zeichen. Bitte kein leicht zu erratendes Wort."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Bitte wählen Sie ein Passwort.")},
     )
     consent = forms.BooleanField(
         label=_("Ich habe die Hinweise zum Datenschutz gelesen und bin einverstanden."),
@@ -56,10 +66,7 @@ class SignupForm(forms.Form):
         email = self.cleaned_data["email"].strip().lower()
         if email_is_registered(email=email):
             self.email_taken = True
-            raise ValidationError(
-                _("Für diese E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich damit an."),
-                code="email_taken",
-            )
+            raise ValidationError(EMAIL_TAKEN, code="email_taken")
         return email
 
     def clean(self):
@@ -94,19 +101,20 @@ class SignupForm(forms.Form):
     def mark_email_taken(self):
         """For the rare case that the address was registered between validation and saving."""
         self.email_taken = True
-        self.add_error(
-            "email", _("Für diese E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich damit an.")
-        )
+        self.add_error("email", EMAIL_TAKEN)
 
 
 class LoginForm(forms.Form):
     email = forms.EmailField(
-        label=_("E-Mail-Adresse"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("E-Mail-Adresse"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages=EMAIL_ERRORS,
     )
     password = forms.CharField(
         label=_("Passwort"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Bitte geben Sie Ihr Passwort an.")},
     )
 
     def __init__(self, request=None, *args, **kwargs):

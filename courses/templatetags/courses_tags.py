@@ -4,6 +4,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.forms import SignupForm
 from courses.bookings.selectors import runs_for_course_page_with_booking
 from courses.catalogue.selectors import upcoming_runs_for_lab
 from courses.selectors import format_moment
@@ -65,6 +66,9 @@ def course_runs(context, course):
         "course": course,
         "request": request,
         "user": user,
+        # A new visitor of a course with a single date enrols right there (courses/includes/course_runs.html).
+        "signup_form": SignupForm() if user is not None and not user.is_authenticated else None,
+        "settings": context.get("settings"),
     }
 
 

@@ -69,8 +69,18 @@ def test_run_shows_place_seats_button_and_calendar_link(client, course):
     html = client.get(course.url).content.decode()
     assert "Dorfgemeinschaftshaus, Dorfstr. 1" in html
     assert "Noch 3 Plätze frei" in html
-    assert f'href="/termine/{run.pk}/anmelden/">Jetzt anmelden</a>' in html
+    # A single date: the button leads to the enrolment form right below, which posts to the run.
+    assert 'href="#anmeldung">Jetzt anmelden</a>' in html
+    assert f'action="/termine/{run.pk}/anmelden/"' in html
     assert f'href="/calendar/runs/{run.pk}.ics"' in html
+
+
+def test_run_of_a_course_with_several_dates_links_to_its_enrolment_page(client, course):
+    run = CourseRunFactory(course=course)
+    CourseRunFactory(course=course, starts_in=timedelta(days=30))
+    html = client.get(course.url).content.decode()
+    assert f'href="/termine/{run.pk}/anmelden/">Jetzt anmelden</a>' in html
+    assert 'name="password"' not in html
 
 
 def test_one_seat_left_is_singular(client, course):
@@ -83,7 +93,8 @@ def test_full_run_offers_the_waiting_list(client, course):
     EnrolmentFactory(run=run)
     html = client.get(course.url).content.decode()
     assert "Ausgebucht – Warteliste möglich" in html
-    assert f'href="/termine/{run.pk}/anmelden/">Auf die Warteliste</a>' in html
+    assert 'href="#anmeldung">Auf die Warteliste</a>' in html
+    assert f'action="/termine/{run.pk}/anmelden/"' in html
     assert "Jetzt anmelden" not in html
 
 

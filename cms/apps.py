@@ -11,9 +11,13 @@ class CmsConfig(AppConfig):
         from labs.models import LabPage
 
         from .selectors import site_organisation_name
+        from .translations import receivers_connect
 
         # Certificates print the district's name from the site settings kept here.
         register_issuer_name(site_organisation_name)
 
         # Labs stand only in the lab index (LabIndexPage.subpage_types names the lab).
         LabPage.allow_parent_page_type("cms.LabIndexPage")
+
+        # Every German page has its English counterpart, whichever way the page comes in.
+        receivers_connect()

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -9,35 +10,43 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.seo import PageSitemap, robots_txt
 from config.api import api_urlpatterns
+from core.i18n import set_language
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((api_urlpatterns, "api"))),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Calendar feeds and badges keep one address in every language (DESIGN.md contracts); the few badge
+    # pages there answer in the language of the cookie or the browser, like the API.
+    path("badges/", include("courses.badges.urls")),
+    path("calendar/", include("courses.calendar.urls")),
+]
+
+# Pages: German at /…, English at /en/… (see core.i18n).
+urlpatterns += i18n_patterns(
     path("konto/", include("accounts.urls")),
     path("", include("courses.participant.urls")),
     path("kursleitung/", include("courses.trainer.urls")),
     path("team/", include("courses.staff.urls")),
     path("", include("courses.bookings.urls")),
-    path("badges/", include("courses.badges.urls")),
-    path("calendar/", include("courses.calendar.urls")),
     path("", include("certificates.urls")),
     path("", include("courses.competences.urls")),
     path("suche/", include("cms.urls")),
     path("innovationsworkshops/anfrage/", include("labs.urls")),
-]
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
 
 handler500 = "core.views.server_error"

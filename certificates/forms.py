@@ -3,6 +3,7 @@ labs whose pages they may edit (the default only if they may edit every lab's); 
 another published template already covers the same course, lab or the default."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -15,11 +16,15 @@ from .selectors import template_choices_out_of_reach, template_conflicts
 class CertificateTemplateForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        labs = list(LabPage.objects.order_by("title").only("pk", "title", "path"))
+        # Templates are chosen for the German pages, which certificates and runs point to.
+        german = {"locale__language_code": settings.LANGUAGE_CODE}
+        labs = list(LabPage.objects.filter(**german).order_by("title").only("pk", "title", "path"))
         if "labs" in self.fields:
+            self.fields["labs"].queryset = LabPage.objects.filter(**german)
             self.fields["labs"].widget = forms.CheckboxSelectMultiple()
             self.fields["labs"].choices = [(lab.pk, lab.title) for lab in labs]
         if "courses" in self.fields:
+            self.fields["courses"].queryset = CoursePage.objects.filter(**german)
             self.fields["courses"].widget = forms.CheckboxSelectMultiple()
             self.fields["courses"].choices = _courses_by_lab(labs)
 
@@ -96,7 +101,8 @@ class CertificateTemplateForm(WagtailAdminModelForm):
 def _courses_by_lab(labs: list[LabPage]) -> list:
     """The courses as checkbox groups under their lab's title (a course is a page below its lab)."""
     groups: dict[str, list] = {lab.path: [] for lab in labs}
-    for course in CoursePage.objects.order_by("title").only("pk", "title", "path"):
+    courses = CoursePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    for course in courses.order_by("title").only("pk", "title", "path"):
         lab_path = course.path[: -CoursePage.steplen]
         if lab_path in groups:
             groups[lab_path].append((course.pk, course.title))

@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
@@ -220,10 +221,12 @@ def template_choices_out_of_reach(
     if user.is_superuser:
         return TemplateChoicesOutOfReach()
     editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change").values("pk")
+    # The German pages, which certificates point to; their English counterparts have their own permissions.
+    german_labs = LabPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
     courses = CoursePage.objects.filter(pk__in=list(course_ids)).exclude(pk__in=editable).order_by("title")
     labs = LabPage.objects.filter(pk__in=list(lab_ids)).exclude(pk__in=editable).order_by("title")
     return TemplateChoicesOutOfReach(
-        default=is_default and LabPage.objects.exclude(pk__in=editable).exists(),
+        default=is_default and german_labs.exclude(pk__in=editable).exists(),
         courses=tuple(courses.values_list("title", flat=True)),
         labs=tuple(labs.values_list("title", flat=True)),
     )

@@ -1,7 +1,7 @@
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from .models import paginate
 
@@ -15,10 +15,14 @@ class SiteSearchForm(forms.Form):
 
 
 def search_view(request):
-    """Search the published pages of the site, ten results a page."""
+    """Search the published pages of the site in the visitor's language (an English page nobody has
+    translated yet holds the German text), ten results a page."""
     form = SiteSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    results = paginate(request, Page.objects.live().public().search(query) if query else Page.objects.none())
+    pages = Page.objects.none()
+    if query:
+        pages = Page.objects.live().public().filter(locale=Locale.get_active()).search(query)
+    results = paginate(request, pages)
     if query:
         # One query per page type on this result page, in the order the search ranked them.
         specific = Page.objects.filter(pk__in=[p.pk for p in results.object_list]).specific().in_bulk()

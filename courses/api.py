@@ -5,7 +5,9 @@ Views parse input, call one service or selector and answer; rules and permission
 (their domain errors become HTTP answers in `config.api.exception_handler`).
 """
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, status, viewsets
@@ -97,7 +99,9 @@ class CourseViewSet(
     def get_queryset(self) -> QuerySet[CoursePage]:
         if getattr(self, "swagger_fake_view", False):
             return CoursePage.objects.none()
-        return courses_with_lab(courses_for_catalogue())
+        # The German pages, whose ids the runs point to, whatever language the API answers in.
+        with translation.override(settings.LANGUAGE_CODE):
+            return courses_with_lab(courses_for_catalogue())
 
     def get_serializer_class(self):
         return CourseSerializer if self.action == "list" else CourseDetailSerializer

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -674,8 +675,10 @@ def _check_trainers(*, lab_id: int, trainers: list[User]) -> None:
 
 
 def _check_slug_free(*, slug: str, course_pk: int | None = None) -> None:
-    """The API addresses course offers by slug, so one slug names one offer across all labs."""
-    if CoursePage.objects.filter(slug=slug).exclude(pk=course_pk).exists():
+    """The API addresses course offers by slug, so one slug names one offer across all labs (among the German
+    pages; an offer's English page may share its slug)."""
+    german = CoursePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    if german.filter(slug=slug).exclude(pk=course_pk).exists():
         raise ValidationError({"slug": _("Diese Kurzadresse hat schon ein anderes Kursangebot.")})
 
 

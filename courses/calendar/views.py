@@ -1,5 +1,6 @@
 """Calendar feeds (.ics): one run, every upcoming run of a lab, and a person's private feed."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -29,7 +30,8 @@ def run_calendar_view(request, run_id):
 
 
 def lab_calendar_view(request, slug):
-    lab = LabPage.objects.live().filter(slug=slug).first()
+    # The German page, which the runs point to (its English counterpart has the same slug).
+    lab = LabPage.objects.live().filter(slug=slug, locale__language_code=settings.LANGUAGE_CODE).first()
     if lab is None:
         raise Http404
     return _ics(runs_calendar(lab_calendar_runs(lab=lab), name=lab.title), filename=f"{lab.slug}.ics")

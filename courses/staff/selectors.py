@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import (
     Q,
     QuerySet,
@@ -26,8 +27,9 @@ def runs_managed_by(*, user) -> QuerySet[CourseRun]:
 
 
 def courses_managed_by(*, user) -> QuerySet[CoursePage]:
-    """The course offers a person may schedule runs of: those under the labs they manage."""
-    courses = CoursePage.objects.order_by("title")
+    """The course offers a person may schedule runs of: those under the labs they manage (German pages, which
+    runs point to)."""
+    courses = CoursePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).order_by("title")
     if user.is_superuser:
         return courses
     in_labs = Q(pk__in=[])

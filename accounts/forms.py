@@ -143,6 +143,13 @@ class LoginForm(forms.Form):
 PASSWORD_HELP = _("Mindestens 8 Zeichen. Bitte kein leicht zu erratendes Wort.")
 
 
+def _current_password_checked(user: User, password: str) -> str:
+    """Checked with the other fields, so that all mistakes show at once; the service checks it again."""
+    if not user.check_password(password):
+        raise ValidationError(WrongPassword.default_message, code=WrongPassword.code)
+    return password
+
+
 class NameChangeForm(forms.Form):
     """The name as it will stand on certificates from now on."""
 
@@ -194,6 +201,9 @@ class EmailChangeForm(forms.Form):
         self.user = user
         super().__init__(*args, **kwargs)
 
+    def clean_password(self):
+        return _current_password_checked(self.user, self.cleaned_data["password"])
+
     def request_change(self) -> EmailChange | None:
         """Ask for the change; if refused, None and the reason beside the field it concerns."""
         try:
@@ -236,6 +246,9 @@ class NewPasswordForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+
+    def clean_current_password(self):
+        return _current_password_checked(self.user, self.cleaned_data["current_password"])
 
     def clean(self):
         cleaned = super().clean()

@@ -575,3 +575,10 @@ def test_every_account_page_renders_in_english(logged_in):
     for url in (ACCOUNT, NAME, EMAIL, PASSWORD_URL):
         response = logged_in.get(url, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200
+
+
+def test_a_wrong_current_password_is_named_with_the_other_mistakes(logged_in):
+    response = _change_password(logged_in, current="falsch-falsch", again="Sonnen-Blume-78")
+    errors = response.context["form"].errors
+    assert "Das Passwort stimmt nicht." in str(errors["current_password"])
+    assert "nicht gleich" in str(errors["new_password2"])

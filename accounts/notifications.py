@@ -94,12 +94,16 @@ def _change(change_id: int) -> EmailChange | None:
     return change
 
 
-def _link(name: str, **kwargs) -> str:
+def _link(name: str, kwargs: dict) -> str:
     return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
 
 
-def _send(change: EmailChange, mail: str, *, to: str, **context) -> None:
+def _send(change: EmailChange, mail: str, *, to: str, links: dict[str, tuple]) -> None:
+    """Send in the person's language, with links to the pages in that language and the link's deadline."""
     user = change.user
+    with translation.override(mail_language(user.language)):
+        context = {name: _link(*target) for name, target in links.items()}
+        context["expires"] = written_out(change.requested_at + MAX_AGE)
     send(
         mail,
         to=[to],
@@ -115,15 +119,12 @@ def send_email_change_confirm(change_id: int, key: str = "") -> None:
     change = _change(change_id)
     if change is None or email_change_pending(user=change.user) != change:
         return
-    with translation.override(mail_language(change.user.language)):
-        expires = written_out(change.requested_at + MAX_AGE)
+    token = email_change_token(change)
     _send(
         change,
         EMAIL_CHANGE_CONFIRM,
         to=change.new_email,
-        action_url=_link("accounts:email_change_confirm", token=email_change_token(change)),
-        expires=expires,
-        old_email=change.old_email,
+        links={"action_url": ("accounts:email_change_confirm", {"token": token})},
     )
 
 
@@ -136,7 +137,7 @@ def send_email_change_requested(change_id: int, key: str = "") -> None:
         change,
         EMAIL_CHANGE_REQUESTED,
         to=change.old_email,
-        password_reset_url=_link("accounts:password_reset"),
+        links={"password_reset_url": ("accounts:password_reset", {})},
     )
 
 
@@ -144,7 +145,7 @@ def send_email_changed(change_id: int, key: str = "") -> None:
     change = _change(change_id)
     if change is None or change.confirmed_at is None:
         return
-    _send(change, EMAIL_CHANGED, to=change.old_email)
+    _send(change, EMAIL_CHANGED, to=change.old_email, links={})
 
 
 HANDLERS = {

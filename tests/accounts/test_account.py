@@ -26,7 +26,7 @@ ACCOUNT = "/konto/"
 NAME = "/konto/name/"
 EMAIL = "/konto/e-mail/"
 PASSWORD_URL = "/konto/passwort/"
-LINK = re.compile(r"https://kurse\.example\.org(/konto/e-mail/bestaetigen/[^/\s]+/)")
+LINK = re.compile(r"https://kurse\.example\.org((?:/en)?/konto/e-mail/bestaetigen/[^/\s]+/)")
 
 
 @pytest.fixture(autouse=True)
@@ -241,6 +241,10 @@ def test_email_change_mails_are_in_the_persons_language(
     to_new = next(mail for mail in mailoutbox if mail.to == ["neu@example.org"])
     # Three days after Tuesday, 1 December 2026, 10:00, written out in English.
     assert "Friday, 4 December 2026" in to_new.body
+    # The links lead to the English pages.
+    assert _link(mailoutbox).startswith("/en/konto/e-mail/bestaetigen/")
+    to_old = next(mail for mail in mailoutbox if mail.to == ["erika@example.org"])
+    assert "https://kurse.example.org/en/konto/passwort-vergessen/" in to_old.body
     assert "Confirm the new email address" in to_new.body or "Neue E-Mail-Adresse bestätigen" in to_new.body
 
 
@@ -573,8 +577,9 @@ def test_the_new_password_logs_in_and_the_old_does_not(logged_in):
 
 def test_every_account_page_renders_in_english(logged_in):
     for url in (ACCOUNT, NAME, EMAIL, PASSWORD_URL):
-        response = logged_in.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        response = logged_in.get(f"/en{url}")
         assert response.status_code == 200
+        assert '<html lang="en">' in response.content.decode()
 
 
 def test_a_wrong_current_password_is_named_with_the_other_mistakes(logged_in):

@@ -48,7 +48,9 @@ def _current_enrolment(*, user, run: CourseRun) -> Enrolment | None:
 def enrol_view(request, run_id: int):
     """GET shows the run and one way to enrol; POST enrols (creating the account first if needed).
 
-    After enrolling, the same address shows the result, so reloading never enrols twice.
+    The course page of a single-date course posts its enrolment form here too; a form with mistakes comes back
+    on this page, with the error summary at its top. After enrolling, the same address shows the result, so
+    reloading never enrols twice.
     """
     run = get_object_or_404(run_list(include_past=True), pk=run_id)
     form = None

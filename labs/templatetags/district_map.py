@@ -19,8 +19,8 @@ register = template.Library()
 
 
 @register.inclusion_tag("labs/includes/district_map.html", takes_context=True)
-def district_map(context, labs=None, markers=True, shading=None, shading_title="", caption="", id=""):  # noqa: A002
-    """The map; without `labs` it shows every published lab, with `markers=False` none."""
+def district_map(context, labs=None, markers=True, shading=None, shading_title="", caption="", id=""):
+    """The map; without `labs` it shows the published labs in the page's language; `markers=False`: none."""
     if not markers:
         labs = ()
     elif labs is None:

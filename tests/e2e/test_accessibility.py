@@ -1,5 +1,7 @@
 """axe-core on the pages people use, in headless Chromium at phone and desktop width."""
 
+from datetime import timedelta
+
 import pytest
 
 from cms.services import site_structure_ensure
@@ -40,8 +42,13 @@ def site():
         person.save()
     run = CourseRunFactory(course=course, capacity=8, sessions=3, trainers=[trainer])
     enrolment = EnrolmentFactory(run=run, user=participant)
-    session = run.sessions.first()
-    AttendanceFactory(session=session, enrolment=enrolment, status=Attendance.Status.PRESENT)
+    AttendanceFactory(session=run.sessions.first(), enrolment=enrolment, status=Attendance.Status.PRESENT)
+    # A run meeting today: its attendance sheet is open (a sheet opens a day before its session).
+    today = CourseRunFactory(
+        course=course, capacity=8, sessions=1, starts_in=timedelta(0), trainers=[trainer]
+    )
+    EnrolmentFactory(run=today, user=participant)
+    session = today.sessions.get()
     full = CourseRunFactory(course=course, capacity=1)
     EnrolmentFactory(run=full)
     contact = make_contact(email="verein@example.org", full_name="Klaus Verein")
@@ -60,10 +67,28 @@ def site():
             "lab": lab.url,
             "course": course.url,
             "enrol": f"/termine/{run.pk}/anmelden/",
-            "login": "/konto/anmelden/",
+            "login": "/konto/einloggen/",
+            "signup": "/konto/registrieren/",
             "verify": "/verify/",
+            "near": "/kurse/?q=Aerzen",
+            "unknown_place": "/kurse/?near=Atlantis",
+            "nothing_found": "/kurse/?q=Hamlen",
+            "labs": "/labore/",
+            "workshops": "/innovationsworkshops/",
+            "workshop_request": "/innovationsworkshops/anfrage/",
+            "search": "/suche/?q=Smartphone",
+            "home_en": "/en/",
+            "catalogue_en": "/en/kurse/",
+            "course_en": f"/en{course.url}",
+            "lab_en": f"/en{lab.url}",
         },
-        "participant": {"my_courses": "/meine-kurse/"},
+        "participant": {
+            "my_courses": "/meine-kurse/",
+            "account": "/konto/",
+            "account_name": "/konto/name/",
+            "account_email": "/konto/e-mail/",
+            "account_password": "/konto/passwort/",
+        },
         "invitation": {"invitation": f"/einladung/{invitation_token(invited)}/"},
         "contact": {
             "book": f"/termine/{run.pk}/buchen/",
@@ -93,7 +118,7 @@ def serious_violations(browser, base_url: str, paths: dict[str, str], login: str
         )
         page = context.new_page()
         if login:
-            page.goto("/konto/anmelden/")
+            page.goto("/konto/einloggen/")
             page.get_by_label("E-Mail-Adresse").fill(login)
             page.get_by_label("Passwort").fill(PASSWORD)
             page.locator("main form button[type=submit]").click()

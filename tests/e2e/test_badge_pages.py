@@ -40,7 +40,7 @@ def test_holders_badge_page_has_no_serious_accessibility_violations(browser, liv
 
 def test_holder_shows_their_name_with_one_tap(phone, badge_paths):
     page = phone
-    page.goto("/konto/anmelden/")
+    page.goto("/konto/einloggen/")
     page.get_by_label("E-Mail-Adresse").fill("teilnahme@example.org")
     page.get_by_label("Passwort").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()

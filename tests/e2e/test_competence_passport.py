@@ -56,7 +56,7 @@ def test_passport_has_no_serious_accessibility_violations(browser, live_server, 
 
 
 def test_passport_pdf_downloads_from_the_page(phone, passport_site):
-    phone.goto("/konto/anmelden/")
+    phone.goto("/konto/einloggen/")
     phone.get_by_label("E-Mail-Adresse").fill("pass@example.org")
     phone.get_by_label("Passwort").fill(PASSWORD)
     phone.locator("main form button[type=submit]").click()

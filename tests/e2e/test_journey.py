@@ -32,7 +32,7 @@ PASSWORD = "Kurs-Passwort-2026"
 
 
 def log_in(page, email, password):
-    page.goto("/konto/anmelden/")
+    page.goto("/konto/einloggen/")
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Passwort").fill(password)
     page.locator("main form button[type=submit]").click()

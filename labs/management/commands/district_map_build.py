@@ -18,6 +18,7 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from labs.map import KM_PER_DEGREE, MAP_DATA, Projection
 from labs.places import DATA as PLACES_DATA
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         try:
             import shapely  # noqa: F401
         except ImportError as error:
-            raise CommandError("shapely fehlt: pip install -e '.[dev]'") from error
+            raise CommandError(_("shapely fehlt: pip install -e '.[dev]'")) from error
         data = json.loads(PLACES_DATA.read_text(encoding="utf-8"))
         result = build(data["municipalities"])
         text = json.dumps(result, ensure_ascii=False, indent=1)
@@ -188,7 +189,7 @@ def _label_spot(area, centre, lines: list[str]) -> tuple[float, float]:
 def _outline(hull):
     """The hull widened until it covers the district's area, then rounded (bisection on the widening)."""
     low, high = 0.0, 20.0
-    for _ in range(40):
+    for _step in range(40):
         middle = (low + high) / 2
         if hull.buffer(middle, quad_segs=16).area < DISTRICT_AREA_KM2:
             low = middle

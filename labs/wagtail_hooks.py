@@ -437,6 +437,10 @@ class WorkshopRequestUsageView(WorkshopRequestScopedMixin, usage.UsageView):
     pass
 
 
+def _lab_or_open(workshop_request: WorkshopRequest) -> str:
+    return workshop_request.lab.title if workshop_request.lab else _("offen für alle Labore")
+
+
 def _read_only(*names: str) -> list[FieldPanel]:
     return [FieldPanel(name, read_only=True) for name in names]
 
@@ -463,7 +467,7 @@ class WorkshopRequestViewSet(ModelViewSet):
         "company",
         "topic",
         Column("staff_count", label=gettext_lazy("Mitarbeitende"), accessor="staff_count"),
-        Column("lab", label=gettext_lazy("Labor"), accessor="lab"),
+        Column("lab", label=gettext_lazy("Labor"), accessor=_lab_or_open),
         DateColumn("created_at", label=gettext_lazy("eingegangen am")),
         Column("status", label=gettext_lazy("Stand"), accessor="get_status_display"),
     ]

@@ -185,9 +185,7 @@ def test_manager_whose_address_is_the_labs_gets_one_mail(lab, mailoutbox, send_m
 
 def test_without_a_lab_every_published_labs_contact_hears_of_it(mailoutbox, send_mails):
     hameln = make_lab("Regionallabor Hameln", contact_email="hameln@regionallabore.example")
-    make_lab(
-        "Regionallabor Bad Pyrmont", municipality="bad-pyrmont", contact_email="pyrmont@x.example"
-    )
+    make_lab("Regionallabor Bad Pyrmont", municipality="bad-pyrmont", contact_email="pyrmont@x.example")
     make_manager(hameln)
     draft = make_lab("Labor im Aufbau", contact_email="aufbau@x.example")
     draft.unpublish()
@@ -362,6 +360,7 @@ def test_manager_sees_own_labs_and_open_requests_not_another_labs(client, lab, m
     content = client.get(reverse("workshop_anfragen:index")).content.decode()
 
     assert "Eigene GmbH" in content and "Offene KG" in content
+    assert "offen für alle Labore" in content
     assert "Fremde AG" not in content
     assert client.get(reverse("workshop_anfragen:edit", args=[foreign.pk])).status_code == 404
     assert (

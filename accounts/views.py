@@ -181,6 +181,10 @@ def account_email_view(request):
     form = EmailChangeForm(_posted(request), user=request.user)
     if form.is_bound:
         if _rate_limited(request, "email_change"):
+            # An unbound form: checking the password now would give the answer the limit withholds.
+            form = EmailChangeForm(
+                user=request.user, initial={"new_email": request.POST.get("new_email", "")}
+            )
             return render(request, "accounts/account_email.html", {"form": form}, status=429)
         if form.is_valid() and (change := form.request_change()):
             messages.success(
@@ -226,6 +230,7 @@ def account_password_view(request):
     form = NewPasswordForm(_posted(request), user=request.user)
     if form.is_bound:
         if _rate_limited(request, "password_change"):
+            form = NewPasswordForm(user=request.user)  # unbound: the password is not checked
             return render(request, "accounts/account_password.html", {"form": form}, status=429)
         if form.is_valid() and form.change_password():
             # The other sessions keep the old password's hash and end; this one goes on.

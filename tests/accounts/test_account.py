@@ -310,6 +310,9 @@ def test_asking_too_often_is_refused(logged_in, settings, django_capture_on_comm
     assert response.status_code == 429
     assert "Zu viele Versuche" in response.content.decode()
     assert not EmailChange.objects.exists()
+    # The refused attempt does not tell whether the password was right.
+    response = _request_change(logged_in, django_capture_on_commit_callbacks, password="falsch")
+    assert not response.context["form"].errors
 
 
 # The email address: the link
@@ -565,6 +568,7 @@ def test_changing_the_password_too_often_is_refused(logged_in, person, settings)
         _change_password(logged_in, current="falsch-falsch")
     response = _change_password(logged_in)
     assert response.status_code == 429
+    assert not _change_password(logged_in, current="falsch-falsch").context["form"].errors
     person.refresh_from_db()
     assert person.check_password(PASSWORD)
 

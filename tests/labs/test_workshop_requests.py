@@ -497,3 +497,21 @@ def test_new_lab_groups_get_the_request_permissions(lab):
     lab_role_grant(lab=lab, user=person, role=LabRole.Role.MANAGER)
     assert person.has_perm("labs.view_workshoprequest")
     assert person.has_perm("labs.change_workshoprequest")
+
+
+def test_the_migration_gives_existing_manager_groups_the_request_permissions(lab, manager):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("labs.migrations.0006_workshop_requests")
+    group = LabGroup.objects.get(lab=lab, role=LabRole.Role.MANAGER).group
+    migration.revoke_request_permissions(apps, None)
+    assert not group.permissions.filter(codename__endswith="_workshoprequest").exists()
+
+    migration.grant_request_permissions(apps, None)
+
+    codenames = set(
+        group.permissions.filter(codename__endswith="_workshoprequest").values_list("codename", flat=True)
+    )
+    assert codenames == {"view_workshoprequest", "change_workshoprequest"}

@@ -3,7 +3,9 @@
 `site_structure_ensure` builds home, labs index, catalogues, news and the legal pages (their texts are in
 `cms/legal/`), points the default site at the home page and fills the site settings. It is idempotent: each
 page is looked up by its slug under its parent and created only when missing, so running it again changes
-nothing. The demo data built on top of it lives in `cms.demo`.
+nothing. Each German page has its English counterpart (cms.translations); the home page, the lab index, the
+catalogues and the news index are translated into English here, where nobody has translated them yet. The
+demo data built on top of it lives in `cms.demo`.
 """
 
 from dataclasses import dataclass
@@ -13,13 +15,14 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page, Site
 from wagtail.rich_text import RichText
 
 from courses.models import Audience
 
 from .legal import legal_page_body
 from .models import CatalogPage, HomePage, LabIndexPage, NewsIndexPage, SiteSettings, StandardPage
+from .translations import page_translation_publish
 
 DISTRICT = "Landkreis Hameln-Pyrmont"
 CONTACT_EMAIL = "regionallabore@example.org"
@@ -44,6 +47,8 @@ EDITOR_PERMISSIONS = (
     "courses.change_searchsynonym",
     "courses.delete_searchsynonym",
     "courses.view_searchsynonym",
+    # Translating pages into English ("Übersetzen").
+    "wagtail_localize.submit_translation",
 )
 EDITOR_PAGE_PERMISSIONS = ("wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.publish_page")
 EDITOR_COLLECTION_PERMISSIONS = (
@@ -89,7 +94,7 @@ def child_page_ensure(parent: Page, model: type[Page], *, slug: str, **fields) -
 
 def _home_page() -> HomePage:
     """The HomePage as the default site's root, replacing Wagtail's initial welcome page."""
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if home is None:
         root = Page.get_first_root_node()
         home = root.add_child(
@@ -142,14 +147,15 @@ def _permissions(names: tuple[str, ...]) -> list[Permission]:
 
 
 def _editors_group(home: HomePage) -> Group:
-    """The site-wide editors' group: pages below the home page, images and documents.
+    """The site-wide editors' group: pages below the home page in every language, images and documents.
 
     Editors of a single lab get their own group from `labs.services.lab_role_grant` instead.
     """
     group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
     group.permissions.add(*_permissions(EDITOR_PERMISSIONS))
-    for permission in _permissions(EDITOR_PAGE_PERMISSIONS):
-        GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
+    for page in home.get_translations(inclusive=True):
+        for permission in _permissions(EDITOR_PAGE_PERMISSIONS):
+            GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
     root = Collection.get_first_root_node()
     for permission in _permissions(EDITOR_COLLECTION_PERMISSIONS):
         GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
@@ -199,8 +205,58 @@ def site_structure_ensure() -> SiteStructure:
             home, slug="barrierefreiheit", title="Erklärung zur Barrierefreiheit", contact=contact
         )
         _site_settings(home, imprint=imprint, privacy=privacy, accessibility=accessibility)
+        for page in (home, labs, catalogue, workshops, news):
+            english_translation_ensure(page, ENGLISH)
         editors = _editors_group(home)
     return SiteStructure(home, labs, catalogue, workshops, news, imprint, privacy, accessibility, editors)
+
+
+# The English texts of the pages above, by their German text (what wagtail-localize calls a segment).
+ENGLISH = {
+    # Home page
+    "Regionallabore": "Regional digital labs",
+    f"Regionallabore im {DISTRICT}": "Regional digital labs in the district of Hameln-Pyrmont",
+    (
+        "Digital lernen, ganz in der Nähe. In unseren Regionallaboren zeigen wir Ihnen Schritt für Schritt, "
+        "wie Smartphone, Internet und Computer helfen. Die Kurse sind klein, ruhig und meist kostenfrei."
+    ): (
+        "Digital learning, close to home. In our regional labs we show you step by step how smartphones, "
+        "the internet and computers can help you. The courses are small, calm and mostly free of charge."
+    ),
+    "So einfach geht es": "How it works",
+    (
+        "Suchen Sie einen Kurs in Ihrer Nähe aus. Melden Sie sich mit Ihrer E-Mail-Adresse an. "
+        "Sie bekommen eine Bestätigung mit allen Terminen."
+    ): (
+        "Choose a course near you. Enrol with your email address. "
+        "You will get a confirmation with all the dates."
+    ),
+    f"Fragen? Rufen Sie uns an: {CONTACT_PHONE}.": f"Questions? Call us: {CONTACT_PHONE}.",
+    # Lab index, catalogues, news
+    "Labore": "Labs",
+    "In acht Orten im Landkreis gibt es ein Regionallabor. Dort finden die meisten Kurse statt.": (
+        "There is a regional lab in eight places in the district. Most courses take place there."
+    ),
+    "Kurse": "Courses",
+    "Alle Kurse der Regionallabore. Wählen Sie aus, was Sie lernen möchten.": (
+        "All courses of the regional labs. Choose what you would like to learn."
+    ),
+    "Innovationsworkshops": "Innovation workshops",
+    "Kurze Workshops für Betriebe: Sicherheit, künstliche Intelligenz und digitale Abläufe.": (
+        "Short workshops for businesses: security, artificial intelligence and digital processes."
+    ),
+    "Neuigkeiten": "News",
+    "Was es Neues in den Regionallaboren gibt.": "What is new in the regional labs.",
+}
+
+
+def english_translation_ensure(page: Page, texts: dict[str, str]) -> Page | None:
+    """Translate a German page into English with `texts` (German text -> English) while its English page is
+    still an alias; a translation an editor made or changed stays as it is."""
+    english = page.get_translation_or_none(Locale.objects.get(language_code="en"))
+    if english is not None and english.alias_of_id is None:
+        return None
+    return page_translation_publish(page, texts)
 
 
 def _legal_page(home: HomePage, *, slug: str, title: str, contact: dict[str, str]) -> StandardPage:

@@ -28,6 +28,8 @@ GROUP_NAME_PREFIXES = {
 _role_permissions: dict[str, list[str]] = {
     LabRole.Role.MANAGER: [
         "wagtailadmin.access_admin",
+        # Translating their lab's pages into English in the CMS ("Übersetzen").
+        "wagtail_localize.submit_translation",
         "labs.add_room",
         "labs.change_room",
         "labs.delete_room",
@@ -40,7 +42,7 @@ _role_permissions: dict[str, list[str]] = {
         "labs.change_workshoprequest",
         "labs.view_workshoprequest",
     ],
-    LabRole.Role.EDITOR: ["wagtailadmin.access_admin"],
+    LabRole.Role.EDITOR: ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"],
 }
 
 

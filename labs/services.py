@@ -169,8 +169,11 @@ def _lab_group(lab: LabPage, role: str) -> LabGroup | None:
         except IntegrityError:  # made at the same moment by someone else
             lab_group = LabGroup.objects.select_related("group").get(lab=lab, role=role)
     lab_group.group.permissions.add(*_permissions(role_permissions(role)))
-    for permission in _permissions(LAB_PAGE_PERMISSIONS):
-        GroupPagePermission.objects.get_or_create(group=lab_group.group, page=lab, permission=permission)
+    # The lab's page in every language (its English translation or alias), so that the lab's people
+    # translate their own pages.
+    for page in lab.get_translations(inclusive=True):
+        for permission in _permissions(LAB_PAGE_PERMISSIONS):
+            GroupPagePermission.objects.get_or_create(group=lab_group.group, page=page, permission=permission)
     return lab_group
 
 

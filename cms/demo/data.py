@@ -254,6 +254,15 @@ class NewsSpec:
 
 
 @dataclass(frozen=True)
+class EnglishSpec:
+    """English translations of demo pages: per page (lab by municipality, course by slug), each German text of
+    the page (title, field or paragraph) with its English text, as a translator writes them in the CMS."""
+
+    labs: dict[str, dict[str, str]]
+    courses: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
 class DemoData:
     labs: tuple[LabSpec, ...]
     courses: tuple[CourseSpec, ...]
@@ -261,6 +270,7 @@ class DemoData:
     accounts: tuple[AccountSpec, ...]
     participants: ParticipantsSpec
     news: tuple[NewsSpec, ...]
+    english: EnglishSpec = EnglishSpec(labs={}, courses={})
 
     def account(self, role: str) -> AccountSpec:
         """The one account of a role in `Role.ONE_EACH`."""
@@ -439,10 +449,36 @@ def _unique(file: str, values: list[str], what: str) -> None:
         seen.add(value)
 
 
+def _english(entry: _Entry) -> EnglishSpec:
+    pages = {}
+    for key in ("labs", "courses"):
+        pages[key] = entry._get(key, {}, dict)
+        for slug, texts in pages[key].items():
+            if not isinstance(texts, dict) or not all(
+                isinstance(german, str) and isinstance(english, str) and english
+                for german, english in texts.items()
+            ):
+                raise entry.error(
+                    key,
+                    _("„%(slug)s“: Hier werden Paare aus deutschem und englischem Text erwartet.")
+                    % {"slug": slug},
+                )
+    entry.done()
+    return EnglishSpec(**pages)
+
+
 def _check_references(data: DemoData) -> None:
     """What one file names must exist in another, and the seeding's own accounts must be there once."""
     labs = {lab.municipality: lab for lab in data.labs}
     courses = {course.slug: course for course in data.courses}
+    for slug in data.english.labs:
+        if slug not in labs:
+            raise DemoDataError("english.json, „labs“: " + _("Unbekanntes Labor „%(lab)s“.") % {"lab": slug})
+    for slug in data.english.courses:
+        if slug not in courses:
+            raise DemoDataError(
+                "english.json, „courses“: " + _("Unbekannter Kurs „%(course)s“.") % {"course": slug}
+            )
     for i, course in enumerate(data.courses):
         if course.lab not in labs:
             raise DemoDataError(
@@ -497,6 +533,7 @@ def demo_data_load(directory: Path = DATA_DIR) -> DemoData:
         accounts=tuple(_account(entry) for entry in people.entries("accounts")),
         participants=_participants(people.entry("participants")),
         news=tuple(_news(entry) for entry in _list(directory, "news.json")),
+        english=_english(_Entry(_read(directory, "english.json"), "english.json")),
     )
     people.done()
     _unique("labs.json", [lab.municipality for lab in data.labs], "municipality")

@@ -37,7 +37,14 @@ from labs.models import LabPage, LabRole, Municipality, Room
 from labs.services import lab_role_grant
 
 from ..models import NewsIndexPage, NewsPage
-from ..services import CONTACT_PHONE, SiteStructure, child_page_ensure, paragraphs, site_structure_ensure
+from ..services import (
+    CONTACT_PHONE,
+    SiteStructure,
+    child_page_ensure,
+    english_translation_ensure,
+    paragraphs,
+    site_structure_ensure,
+)
 from .data import AccountSpec, DemoData, DemoDataError, Fill, LabSpec, Role, RunSpec, demo_data_load
 from .pictures import image_ensure, logo_png, signature_png
 
@@ -87,6 +94,7 @@ def demo_data_seed(*, password: str = "demo", participants: int = 12) -> DemoSee
         _grant(spec, accounts[spec.email], labs=labs, structure=structure)
     people = {role: accounts[data.account(role).email] for role in Role.ONE_EACH}
     courses = _courses(data, labs=labs, by=people[Role.ADMIN])
+    _english_pages(data, labs=labs, courses=courses)
     _news(data, structure.news, today=today)
     _certificate_template()
     with _mail_discarded():
@@ -239,9 +247,8 @@ def _lab(structure: SiteStructure, spec: LabSpec, municipality: Municipality) ->
 def _courses(data: DemoData, *, labs: dict[str, LabPage], by: User) -> dict[str, CoursePage]:
     """Each course offer under its lab, published through `course_create`; a slug names one offer."""
     competences = {c.code: c for c in Competence.objects.all()}
-    existing = {
-        course.slug: course for course in CoursePage.objects.filter(slug__in=[c.slug for c in data.courses])
-    }
+    german = CoursePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    existing = {course.slug: course for course in german.filter(slug__in=[c.slug for c in data.courses])}
     courses = {}
     for spec in data.courses:
         courses[spec.slug] = existing.get(spec.slug) or course_create(
@@ -261,6 +268,15 @@ def _courses(data: DemoData, *, labs: dict[str, LabPage], by: User) -> dict[str,
             attendance_rule_percent=80,
         )
     return courses
+
+
+def _english_pages(data: DemoData, *, labs: dict[str, LabPage], courses: dict[str, CoursePage]) -> None:
+    """English translations of a lab and two of its courses, made as an editor makes them in the CMS; the
+    other pages stay English aliases that show the German text."""
+    for slug, texts in data.english.labs.items():
+        english_translation_ensure(labs[slug], texts)
+    for slug, texts in data.english.courses.items():
+        english_translation_ensure(courses[slug], texts)
 
 
 def _news(data: DemoData, news: NewsIndexPage, *, today: date) -> None:

@@ -100,3 +100,13 @@ def page_content_language(context) -> str:
         if counterpart.pk == page.alias_of_id:
             return "" if language == translation.get_language() else language
     return ""
+
+
+@register.filter
+def content_language(page) -> str:
+    """For a `lang` attribute on a page shown in a list (a course card): the default language where the page
+    is an alias shown to a visitor of another language (an English page nobody has translated yet), else "".
+    No query: aliases are made only from the German pages (cms.translations)."""
+    if getattr(page, "alias_of_id", None) and translation.get_language() != settings.LANGUAGE_CODE:
+        return settings.LANGUAGE_CODE
+    return ""

@@ -3,6 +3,7 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.utils import translation
 
 from config.celery import app as celery_app
 from tests.factories import BERLIN, make_lab, make_manager
@@ -61,3 +62,11 @@ def other_lab():
 def manager(lab):
     """A manager of `lab`."""
     return make_manager(lab)
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request to an English page (/en/…) leaves English active in the thread; the next test starts in the
+    default language again."""
+    yield
+    translation.deactivate()

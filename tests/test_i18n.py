@@ -135,9 +135,15 @@ def site(db, settings):
 @pytest.fixture
 def english(client, site):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == "/en/"
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     return client
+
+
+def english_url(name: str, *args) -> str:
+    """English pages live under /en/."""
+    with translation.override("en"):
+        return reverse(name, args=args)
 
 
 def _html(client, url: str) -> str:
@@ -148,7 +154,7 @@ def _html(client, url: str) -> str:
 
 def test_enrol_page_renders_in_english(english):
     run = CourseRunFactory(capacity=8, sessions=2)
-    html = _html(english, reverse("courses:enrol", args=[run.pk]))
+    html = _html(english, english_url("courses:enrol", run.pk))
     for text in ("Enrolment", "2 sessions", "8 places left", "Your details", "I already have an account"):
         assert text in html
     start = timezone.localtime(run.sessions.order_by("start").first().start)
@@ -158,7 +164,7 @@ def test_enrol_page_renders_in_english(english):
 
 
 def test_login_page_renders_in_english(english):
-    html = _html(english, reverse("accounts:login"))
+    html = _html(english, english_url("accounts:login"))
     for text in (
         "Log in",
         "Forgotten your password?",
@@ -181,7 +187,7 @@ def test_my_courses_renders_in_english(english):
     user = UserFactory(full_name="Erika Muster")
     EnrolmentFactory(user=user, run=CourseRunFactory())
     english.force_login(user)
-    html = _html(english, reverse("courses:my_courses"))
+    html = _html(english, english_url("courses:my_courses"))
     for text in (
         "My courses",
         "Logged in as Erika Muster.",
@@ -194,10 +200,16 @@ def test_my_courses_renders_in_english(english):
         assert text not in html
 
 
-def test_browser_language_english_gives_english_pages(client, site):
-    html = _html(client.__class__(headers={"accept-language": "en"}), reverse("accounts:login"))
+def test_english_pages_are_english_whatever_the_browser_asks(client, site):
+    html = _html(client.__class__(headers={"accept-language": "de"}), english_url("accounts:login"))
     assert "Forgotten your password?" in html
     assert "Passwort vergessen?" not in html
+
+
+def test_german_pages_are_german_whatever_the_browser_asks(client, site):
+    html = _html(client.__class__(headers={"accept-language": "en"}), reverse("accounts:login"))
+    assert "Passwort vergessen?" in html
+    assert "Forgotten your password?" not in html
 
 
 def test_german_stays_the_default_language(client, site):

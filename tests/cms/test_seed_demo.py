@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from accounts.models import Organisation, User
 from cms.demo import DemoDataError, demo_data_load, demo_data_seed
@@ -26,6 +26,14 @@ from courses.services import run_close
 from labs.models import LabPage, LabRole, Municipality
 
 pytestmark = pytest.mark.django_db
+
+
+def german(model):
+    return model.objects.filter(locale__language_code="de")
+
+
+def english() -> Locale:
+    return Locale.objects.get(language_code="en")
 
 
 def seed(*args) -> str:
@@ -80,7 +88,9 @@ def test_page_urls_use_the_public_address(settings):
     call_command("seed_demo", participants=0, stdout=StringIO())
     site = Site.objects.get(is_default_site=True)
     assert (site.hostname, site.port) == ("kurse.example.org", 443)
-    assert CatalogPage.objects.get(slug="kurse").full_url == "https://kurse.example.org/kurse/"
+    catalogue = CatalogPage.objects.get(slug="kurse", locale__language_code="de")
+    assert catalogue.full_url == "https://kurse.example.org/kurse/"
+    assert catalogue.get_translation(english()).full_url == "https://kurse.example.org/en/kurse/"
 
 
 def test_wagtails_welcome_page_is_gone(seeded):
@@ -88,13 +98,14 @@ def test_wagtails_welcome_page_is_gone(seeded):
 
 
 def test_site_pages_are_published_with_a_revision(seeded):
-    home = HomePage.objects.get()
+    home = german(HomePage).get()
     assert LabIndexPage.objects.child_of(home).get().slug == "labore"
     catalogues = {page.slug: page for page in CatalogPage.objects.child_of(home)}
     assert catalogues["kurse"].audience == ""
     assert catalogues["innovationsworkshops"].audience == Audience.BUSINESSES
-    assert NewsPage.objects.live().count() == 2
-    for page in Page.objects.filter(depth__gt=1).specific():
+    assert german(NewsPage).live().count() == 2
+    # English aliases show their German page and have no revisions of their own.
+    for page in Page.objects.filter(depth__gt=1, alias_of__isnull=True).specific():
         assert page.live and page.latest_revision_id, page
 
 
@@ -108,13 +119,13 @@ def test_legal_pages_are_set_in_site_settings(seeded):
 def test_every_municipality_has_a_lab_with_a_room(seeded):
     assert Municipality.objects.count() == 8
     for municipality in Municipality.objects.all():
-        lab = LabPage.objects.get(municipality=municipality)
+        lab = german(LabPage).get(municipality=municipality)
         assert lab.street and lab.postcode and lab.opening_hours and lab.accessibility
         assert lab.rooms.exists()
 
 
 def test_courses_sit_under_their_labs_with_competences(seeded):
-    courses = CoursePage.objects.live()
+    courses = german(CoursePage).live()
     assert courses.count() == 12
     for course in courses:
         assert isinstance(course.get_parent().specific, LabPage)
@@ -199,10 +210,36 @@ def test_demo_gives_no_lab_page_permissions_of_its_own(seeded):
 def test_editors_group_edits_every_page_below_home(seeded):
     editor = User.objects.get(email="editor@example.org")
     assert editor.has_perm("wagtailadmin.access_admin")
-    home = HomePage.objects.get()
+    home = german(HomePage).get()
     assert GroupPagePermission.objects.filter(group__name=EDITORS_GROUP, page=home).count() == 3
     assert home.permissions_for_user(editor).can_edit()
-    assert LabPage.objects.get(slug="aerzen").permissions_for_user(editor).can_publish()
+    assert german(LabPage).get(slug="aerzen").permissions_for_user(editor).can_publish()
+    assert home.get_translation(english()).permissions_for_user(editor).can_publish()
+    assert editor.has_perm("wagtail_localize.submit_translation")
+
+
+def test_the_site_and_a_lab_with_two_courses_are_translated_into_english(seeded):
+    translated = {
+        page.title for page in Page.objects.filter(locale=english(), alias_of__isnull=True, live=True)
+    }
+    assert translated == {
+        "Regional digital labs",
+        "Labs",
+        "Courses",
+        "Innovation workshops",
+        "News",
+        "Regional lab Hameln",
+        "Smartphone basics",
+        "IT security for small businesses",
+    }
+    course = german(CoursePage).get(slug="smartphone-grundlagen").get_translation(english()).specific
+    assert course.summary.startswith("Get to know your smartphone")
+    assert "Switching on, unlocking, volume" in course.body
+    # Every other page is an English alias of its German page.
+    assert (
+        Page.objects.filter(locale=english()).count()
+        == Page.objects.filter(locale__language_code="de").exclude(depth=1).count()
+    )
 
 
 def _manager_of_hameln_and_bad_pyrmont(user):

@@ -45,8 +45,10 @@ def _hit(request) -> None:
 def workshop_request_create_view(request):
     """The request form; a sent request leads to the confirmation page (POST, redirect, GET)."""
     if request.method == "GET":
-        lab = labs_published().filter(slug=request.GET.get("labor", "")[:255]).first()
-        return _form_page(request, WorkshopRequestForm(initial={"lab": lab}))
+        initial = {"lab": labs_published().filter(slug=request.GET.get("labor", "")[:255]).first()}
+        if request.user.is_authenticated:
+            initial.update(contact_name=request.user.get_full_name(), email=request.user.email)
+        return _form_page(request, WorkshopRequestForm(initial=initial))
     form = WorkshopRequestForm(request.POST)
     if _limited(request):
         form.add_error(None, TOO_MANY)

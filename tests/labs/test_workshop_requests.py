@@ -99,6 +99,12 @@ def test_form_preselects_the_lab_named_in_the_address(client, lab):
     assert client.get(FORM, {"labor": "atlantis" * 50}).status_code == 200
 
 
+def test_form_fills_in_name_and_email_of_a_logged_in_person(client):
+    client.force_login(UserFactory(full_name="Jana Brandt", email="jana@brandt.example"))
+    form = client.get(FORM).context["form"]
+    assert (form["contact_name"].value(), form["email"].value()) == ("Jana Brandt", "jana@brandt.example")
+
+
 def test_form_links_the_privacy_page_from_site_settings(client, lab):
     from cms.models import SiteSettings, StandardPage
     from tests.factories import home_page

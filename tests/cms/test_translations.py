@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.actions.move_page import MovePageAction
 from wagtail.models import GroupPagePermission, Locale, Page
+from wagtail.test.utils.form_data import nested_form_data, streamfield
 
-from cms.models import CatalogPage
+from cms.models import CatalogPage, StandardPage
 from cms.templatetags.page_languages import content_language
 from cms.translations import page_translation_publish
 from courses.models import CoursePage
@@ -81,6 +82,17 @@ def test_a_new_german_course_page_gets_its_english_alias(lab):
     assert alias.alias_of_id == course.pk
     assert alias.live and alias.title == "Online-Banking"
     assert alias.get_parent().pk == english(lab).pk
+
+
+def test_a_page_created_in_the_cms_gets_its_english_alias_once(client):
+    client.force_login(UserFactory(is_superuser=True))
+    home = home_page()
+    data = nested_form_data({"title": "Über uns", "slug": "ueber-uns", "body": streamfield([])})
+    response = client.post(reverse("wagtailadmin_pages:add", args=["cms", "standardpage", home.pk]), data)
+    assert response.status_code == 302
+    page = StandardPage.objects.get(slug="ueber-uns", locale__language_code="de")
+    assert english(page).alias_of_id == page.pk
+    assert StandardPage.objects.filter(slug="ueber-uns").count() == 2
 
 
 def test_a_course_created_through_the_api_service_gets_its_english_alias(lab, manager):

@@ -48,6 +48,8 @@ EVENT_STATUS = {
 OG_LOCALES = {"de": "de_DE", "en": "en_GB"}
 FREE_WORDS = ("kostenfrei", "kostenlos", "gratis", "gebührenfrei", "free")
 DESCRIPTION_LENGTH = 200
+# A list's page number in the canonical link; longer ones are nonsense typed into the address.
+MAX_PAGE_DIGITS = 6
 # An outside venue's address as editors write it: "Dorfstraße 1, 31855 Aerzen".
 ADDRESS_LINE = re.compile(r"^(?:(?P<street>.+?),\s*)?(?P<postcode>\d{5})\s+(?P<town>[^,]+?)\s*$")
 # Characters that could end the <script> element or start markup, written as JSON escapes (as json_script).
@@ -115,7 +117,7 @@ def page_meta(*, page: Page, request) -> dict:
     url = original.get_full_url(request)
     canonical = url
     number = request.GET.get("page", "") if request is not None else ""
-    if url and number.isdigit() and int(number) > 1:
+    if url and number.isdigit() and len(number) <= MAX_PAGE_DIGITS and int(number) > 1:
         canonical = f"{url}?page={int(number)}"
     meta = {
         "title": page.seo_title or page.title,
@@ -127,8 +129,8 @@ def page_meta(*, page: Page, request) -> dict:
         "image": None,
     }
     image = page_image(page)
-    if image is not None:
-        rendition = image.get_rendition("fill-1200x630-c100")
+    rendition = _preview_rendition(image) if image is not None else None
+    if rendition is not None:
         meta["image"] = {
             "url": rendition.url if rendition.url.startswith("http") else root + rendition.url,
             "width": rendition.width,
@@ -136,6 +138,14 @@ def page_meta(*, page: Page, request) -> dict:
             "alt": "" if getattr(image, "decorative", False) else getattr(image, "contextual_alt_text", ""),
         }
     return meta
+
+
+def _preview_rendition(image):
+    """The picture in the size link previews show, or None when its file cannot be read."""
+    try:
+        return image.get_rendition("fill-1200x630-c100")
+    except OSError:  # SourceImageIOError: a missing or broken file leaves the preview without a picture
+        return None
 
 
 def _content_language(page: Page) -> str:
@@ -182,7 +192,7 @@ def course_json_ld(*, course: CoursePage, runs, organisation: str, request) -> d
             "@type": "BusinessAudience" if course.audience == "businesses" else "Audience",
             "audienceType": str(course.get_audience_display()),
         },
-        "about": str(course.get_topic_display()),
+        "about": {"@type": "Thing", "name": str(course.get_topic_display())},
         "offers": _offer(course.price, url=url),
         "isAccessibleForFree": _is_free(course.price),
         "hasCourseInstance": [

@@ -342,11 +342,25 @@ def test_a_page_with_a_picture_shows_it_in_link_previews(client):
     assert meta(html, "og:description") == ["Wir sind die Regionallabore des Landkreises."]
 
 
+def test_a_picture_whose_file_is_lost_is_left_out_of_link_previews(client):
+    image = Image.objects.create(title="Weg", file=get_test_image_file())
+    image.file.storage.delete(image.file.name)
+    page = home_page().add_child(
+        instance=StandardPage(
+            title="Presse", slug="presse", body=[("image", {"image": image, "alt_text": "x"})]
+        )
+    )
+    response = client.get(page.url)
+    assert response.status_code == 200
+    assert meta(response.content.decode(), "og:image") == []
+
+
 def test_a_list_page_beyond_the_first_keeps_its_number_in_the_canonical_link(client, catalogue):
     html = client.get(catalogue.url + "?page=2&audience=citizens").content.decode()
     assert f'<link rel="canonical" href="{catalogue.full_url}?page=2">' in html
-    html = client.get(catalogue.url + "?page=-1").content.decode()
-    assert f'<link rel="canonical" href="{catalogue.full_url}">' in html
+    for nonsense in ("-1", "1", "abc", "99999999999"):
+        html = client.get(catalogue.url + f"?page={nonsense}").content.decode()
+        assert f'<link rel="canonical" href="{catalogue.full_url}">' in html
 
 
 def test_views_outside_the_cms_carry_no_page_meta(client, catalogue):

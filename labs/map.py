@@ -24,11 +24,11 @@ MAP_DATA = Path(__file__).resolve().parent / "data" / "district-map.json"
 KM_PER_DEGREE = 6371.0 * math.pi / 180  # on the sphere labs.places measures distances on
 
 # Markers in map units (the map is 1000 units wide). The touch area is 44 CSS px wide down to a map 290 px
-# wide (a 320 px screen less the page's margins); markers closer than MARKER_GAP are moved apart around the
-# first.
+# wide (a 320 px screen less the page's margins). Labs closer than MARKER_GAP (44 px on a 375 px phone) are
+# moved apart around the first, so that their touch areas stay apart; MARKER_MARGIN keeps them off the edge.
 MARKER_HIT_RADIUS = 80
-MARKER_GAP = 76
-MARKER_MARGIN = 40
+MARKER_GAP = 130
+MARKER_MARGIN = 60
 
 SHADE_CLASSES = 5
 

@@ -12,6 +12,7 @@
 
 from django import template
 
+from labs.map import MARKER_HIT_RADIUS
 from labs.map import district_map as district_map_data
 from labs.selectors import labs_published
 
@@ -36,4 +37,5 @@ def district_map(context, labs=None, markers=True, shading=None, shading_title="
         "shading_title": shading_title,
         "caption": caption,
         "id": id,
+        "hit_radius": MARKER_HIT_RADIUS,
     }

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
@@ -150,7 +151,8 @@ def _preview_rendition(image):
 
 def _content_language(page: Page) -> str:
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        return page.locale.language_code
+        # A page previewed before it was ever saved may not have its locale yet.
+        return page.locale.language_code if page.locale_id else get_language() or settings.LANGUAGE_CODE
     return settings.LANGUAGE_CODE
 
 
@@ -224,12 +226,13 @@ def lab_json_ld(*, lab: LabPage, runs, organisation: str, request) -> dict:
     data = {"@context": SCHEMA, **data}
     if lab.intro:
         data["description"] = lab.intro
-    municipality = lab.municipality
+    # A lab previewed before it was ever saved may not have its municipality yet.
+    municipality = lab.municipality if lab.municipality_id else None
     data["address"] = _postal_address(
-        street=lab.street, postcode=lab.postcode, town=lab.town or municipality.name
+        street=lab.street, postcode=lab.postcode, town=lab.town or getattr(municipality, "name", "")
     )
     latitude, longitude = lab.latitude, lab.longitude
-    if latitude is None or longitude is None:
+    if (latitude is None or longitude is None) and municipality is not None:
         latitude, longitude = municipality.latitude, municipality.longitude
     if latitude is not None and longitude is not None:
         data["geo"] = {"@type": "GeoCoordinates", "latitude": latitude, "longitude": longitude}

@@ -15,8 +15,8 @@ from wagtail.models import Locale, PageViewRestriction
 
 from cms.models import StandardPage
 from cms.seo import og_locale, robots_paths
-from courses.models import Competence
-from labs.models import Room
+from courses.models import Competence, CoursePage
+from labs.models import LabPage, Room
 from tests.factories import CourseRunFactory, EnrolmentFactory, home_page, make_course, make_lab, moment
 
 pytestmark = pytest.mark.django_db
@@ -277,6 +277,21 @@ def test_lab_page_queries_do_not_grow_with_runs(client, lab, clock):
     assert queries(client, lab.url) == two
     (data,) = json_ld(client.get(lab.url).content.decode())
     assert len(data["event"]) == 20
+
+
+def test_pages_previewed_before_they_were_ever_saved_describe_themselves_too(lab):
+    """The CMS previews a new page below its parent before it has a locale, municipality or runs."""
+    course = CoursePage(title="Neu", slug="neu", summary="Kurz.", depth=lab.depth + 1)
+    course.path = course._get_path(lab.path, course.depth, 1)
+    course.set_url_path(lab)
+    (data,) = json_ld(course.make_preview_request().content.decode())
+    assert (data["name"], data["provider"]["name"], data["hasCourseInstance"]) == ("Neu", lab.title, [])
+    index = lab.get_parent()
+    new_lab = LabPage(title="Neues Labor", slug="neues-labor", depth=index.depth + 1)
+    new_lab.path = new_lab._get_path(index.path, new_lab.depth, 1)
+    new_lab.set_url_path(index)
+    (data,) = json_ld(new_lab.make_preview_request().content.decode())
+    assert (data["name"], data["event"]) == ("Neues Labor", [])
 
 
 def test_other_pages_carry_no_structured_data(client, lab):

@@ -23,6 +23,7 @@ from wagtail_localize.models import (
     StringTranslation,
     Translation,
     TranslationSource,
+    sync_trees_on_locale_sync_save,
 )
 
 
@@ -60,6 +61,10 @@ def locale_trees_sync() -> None:
 def receivers_connect() -> None:
     """Called once, from CmsConfig.ready."""
     post_save.connect(on_page_created, dispatch_uid="cms.translations.created")
+    # wagtail-localize synchronises the trees whenever a synchronisation is saved, also when it is loaded raw
+    # (fixtures, the restore of the test database), where its locales may not be there yet.
+    post_save.disconnect(sync_trees_on_locale_sync_save, sender=LocaleSynchronization)
+    post_save.connect(on_locale_synchronization_saved, sender=LocaleSynchronization, dispatch_uid="cms.sync")
     post_page_move.connect(on_page_moved, dispatch_uid="cms.translations.moved")
     pre_delete.connect(on_page_deleted, dispatch_uid="cms.translations.deleted")
     post_migrate.connect(on_migrated, dispatch_uid="cms.translations.migrated")
@@ -69,6 +74,11 @@ def receivers_connect() -> None:
 def on_page_created(sender, instance, created, raw=False, **kwargs):
     if created and not raw and isinstance(instance, Page):
         page_counterparts_ensure(instance)
+
+
+def on_locale_synchronization_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        sync_trees_on_locale_sync_save(instance=instance)
 
 
 def on_page_moved(sender, instance, parent_page_before, parent_page_after, **kwargs):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -235,8 +236,10 @@ class Certificate(models.Model):
 
     @property
     def verify_url(self) -> str:
-        """The public verification page, absolute: the QR code's target."""
-        return settings.SITE_URL + self.get_absolute_url()
+        """The public verification page, absolute: the QR code's target, /verify/{code}/ in every language
+        (DESIGN.md); the page offers its English version."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return settings.SITE_URL + self.get_absolute_url()
 
     @property
     def pdf_url(self) -> str:

@@ -4,6 +4,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 
 from certificates.pdf import render_certificate_html, render_certificate_pdf
@@ -66,6 +67,11 @@ def test_qr_code_points_to_the_verification_page(certificate, settings, tmp_path
     png = next(tmp_path.glob("page*.png"))
     result = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == f"{settings.SITE_URL}/verify/{certificate.code}/"
+
+
+def test_an_english_certificate_points_to_the_same_verification_page(certificate, settings):
+    with translation.override("en"):
+        assert certificate.verify_url == f"{settings.SITE_URL}/verify/{certificate.code}/"
 
 
 def test_german_certificate_speaks_german(certificate, certificate_template):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import connection
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -69,20 +70,29 @@ def run_places_for_person(*, run: CourseRun, user) -> dict[str, int]:
     return {"mine": mine, "invited": invited, "waiting": waiting, "taken": taken}
 
 
+def _enrolments_counted(statuses) -> Coalesce:
+    """How many of the run's enrolments are in `statuses`: a subquery per run, which the index on
+    (run, status) answers. Counting over a join instead would group every selected column of the run and
+    of what is selected with it."""
+    counted = (
+        Enrolment.objects.filter(run=OuterRef("pk"), status__in=statuses)
+        .order_by()
+        .values("run")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def with_seat_counts(queryset: QuerySet[CourseRun]) -> QuerySet[CourseRun]:
     """Annotate runs with `seats_taken`, `seats_left`, `waitlist_length`, `first_start` and `last_start`."""
+    sessions = Session.objects.filter(run=OuterRef("pk"))
     return queryset.annotate(
-        seats_taken=Count("enrolments", filter=Q(enrolments__status__in=SEAT_TAKING), distinct=True),
-        waitlist_length=Count(
-            "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED), distinct=True
-        ),
-        first_start=Subquery(
-            Session.objects.filter(run=OuterRef("pk")).order_by("start").values("start")[:1]
-        ),
-        last_start=Subquery(
-            Session.objects.filter(run=OuterRef("pk")).order_by("-start").values("start")[:1]
-        ),
-    ).annotate(seats_left=Greatest(Value(0), Coalesce("capacity", 0) - Coalesce("seats_taken", 0)))
+        seats_taken=_enrolments_counted(SEAT_TAKING),
+        waitlist_length=_enrolments_counted((Enrolment.Status.WAITLISTED,)),
+        first_start=Subquery(sessions.order_by("start").values("start")[:1]),
+        last_start=Subquery(sessions.order_by("-start").values("start")[:1]),
+    ).annotate(seats_left=Greatest(Value(0), Coalesce("capacity", 0) - F("seats_taken")))
 
 
 def enrolment_closed_reason(*, run: CourseRun, now=None, ignore_deadline: bool = False) -> str | None:
@@ -193,20 +203,25 @@ def enrolment_cancel_refusal(
     return None
 
 
-def run_list(*, include_past: bool = False) -> QuerySet[CourseRun]:
-    """Runs with everything a list of runs shows: course, lab, room, sessions and seat counts."""
+def run_cards(*, include_past: bool = False) -> QuerySet[CourseRun]:
+    """Runs with what a card shows of the run itself: room, sessions and seat counts, soonest first.
+
+    Course and lab pages are left to the caller, who often has them already (the page in view) or needs
+    them in the visitor's language; `run_list` fetches them."""
     runs = with_seat_counts(CourseRun.objects.all())
     if not include_past:
         runs = runs.filter(status=CourseRun.Status.SCHEDULED, last_start__gte=timezone.now())
-    return (
-        runs.select_related("course", "lab", "room")
-        .prefetch_related("sessions")
-        .order_by("first_start", "pk")
-    )
+    return runs.select_related("room").prefetch_related("sessions").order_by("first_start", "pk")
+
+
+def run_list(*, include_past: bool = False) -> QuerySet[CourseRun]:
+    """Runs with everything a list of runs shows: course, lab, room, sessions and seat counts; a fixed
+    number of queries. Each course and lab page is built once for the list, not once per run."""
+    return run_cards(include_past=include_past).prefetch_related("course", "lab")
 
 
 def run_get(*, run_id: int) -> CourseRun:
-    return run_list(include_past=True).get(pk=run_id)
+    return run_cards(include_past=True).select_related("course", "lab").get(pk=run_id)
 
 
 def session_get(*, session_id: int) -> Session:

@@ -10,6 +10,7 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -17,11 +18,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
+from wagtail.models import Page
 
 from core.locales import active_content_language
 from courses.models import CoursePage, CourseRun, Enrolment, Session
 from courses.selectors import (
     enrolment_closed_reason,
+    run_cards,
     run_list,
     waitlist_position_expression,
     with_seat_counts,
@@ -117,21 +120,63 @@ def _child_path_regex(labs) -> str:
     return r"^(" + "|".join(paths) + r")[0-9A-Z]{4}$"
 
 
+def _shown_with(run: CourseRun, *, course: CoursePage | None = None, lab: LabPage | None = None) -> None:
+    """Let the run show `course` and `lab` (pages in the visitor's language) as its course and lab without
+    changing the ids it points to (the German pages)."""
+    if course is not None:
+        CourseRun.course.field.set_cached_value(run, course)
+    if lab is not None:
+        CourseRun.lab.field.set_cached_value(run, lab)
+
+
+def _pages_in_locale(model, ids: set[int], *, locale_id: int) -> dict[int, Page]:
+    """The pages `ids` (German pages, as runs point to them) as a visitor of the locale `locale_id` sees them:
+    the live translation or alias where there is one, else the page itself; by the given id. One query."""
+    if not ids:
+        return {}
+    originals = model.objects.filter(pk__in=ids)
+    pages = model.objects.filter(
+        Q(pk__in=ids)
+        | Q(translation_key__in=originals.values("translation_key"), locale_id=locale_id, live=True)
+    )
+    by_id, translated = {}, {}
+    for page in pages:
+        if page.pk in ids:
+            by_id[page.pk] = page
+        if page.locale_id == locale_id and page.live:
+            translated[page.translation_key] = page
+    return {pk: translated.get(page.translation_key, page) for pk, page in by_id.items()}
+
+
 def upcoming_runs_for_lab(*, lab: LabPage, limit: int = 20) -> list[CourseRun]:
-    """The next runs at one lab that have not begun yet, soonest first, with sessions and seat counts."""
+    """The next runs at one lab that have not begun yet, soonest first, with sessions and seat counts.
+
+    `lab` may be a translation of the lab's German page, which the runs point to: they are found by its
+    translation key, and each shows `lab` and its course in `lab`'s language where the course has a live
+    translation. Three queries however many runs there are."""
     if lab.pk is None:  # a preview of a lab page that was never saved
         return []
-    return list(run_list().filter(lab=lab, first_start__gte=timezone.now())[:limit])
+    runs = list(
+        run_cards().filter(lab__translation_key=lab.translation_key, first_start__gte=timezone.now())[:limit]
+    )
+    courses = _pages_in_locale(CoursePage, {run.course_id for run in runs}, locale_id=lab.locale_id)
+    for run in runs:
+        _shown_with(run, course=courses.get(run.course_id), lab=lab)
+    return runs
 
 
 def runs_for_course_page(*, course: CoursePage, user=None) -> list[CourseRun]:
     """The runs of a course offer that have not begun yet, soonest first, each with `enrolment_open`
     (by the enrolment service's own rule) and `my_enrolment` (the visitor's
-    active enrolment or None); a fixed number of queries however many runs and sessions there are."""
+    active enrolment or None); a fixed number of queries however many runs and sessions there are.
+
+    `course` may be a translation of the German page, which the runs point to: they are found by its
+    translation key and show `course` and the lab it stands under."""
     if course.pk is None:  # a preview of a course page that was never saved
         return []
     now = timezone.now()
-    runs = list(run_list().filter(course=course, first_start__gte=now))
+    runs = list(run_cards().filter(course__translation_key=course.translation_key, first_start__gte=now))
+    labs = _pages_in_locale(LabPage, {run.lab_id for run in runs}, locale_id=course.locale_id)
     mine = {}
     if user is not None and user.is_authenticated and runs:
         mine = {
@@ -141,6 +186,7 @@ def runs_for_course_page(*, course: CoursePage, user=None) -> list[CourseRun]:
             .annotate(waitlist_position=waitlist_position_expression())
         }
     for run in runs:
+        _shown_with(run, course=course, lab=labs.get(run.lab_id))
         run.enrolment_open = enrolment_closed_reason(run=run, now=now) is None
         run.my_enrolment = mine.get(run.pk)
     return runs
@@ -148,7 +194,9 @@ def runs_for_course_page(*, course: CoursePage, user=None) -> list[CourseRun]:
 
 def courses_with_next_run(*, courses) -> list[CoursePage]:
     """Attach `lab_page` (with its municipality) and `next_run` (the soonest run not yet begun, with
-    seat counts, or None) to each course of one catalogue page, in two queries."""
+    seat counts, or None) to each course of one catalogue page, in two queries.
+
+    The courses may be translations: their runs are found by translation key."""
     courses = list(courses)
     if not courses:
         return courses
@@ -156,16 +204,22 @@ def courses_with_next_run(*, courses) -> list[CoursePage]:
     labs = LabPage.objects.filter(path__in=lab_paths).select_related("municipality")
     labs = {lab.path: lab for lab in labs}
     runs = (
-        with_seat_counts(CourseRun.objects.filter(course__in=courses, status=CourseRun.Status.SCHEDULED))
+        with_seat_counts(
+            CourseRun.objects.filter(
+                course__translation_key__in={course.translation_key for course in courses},
+                status=CourseRun.Status.SCHEDULED,
+            )
+        )
         .filter(first_start__gte=timezone.now())
+        .annotate(course_key=F("course__translation_key"))
         .order_by("first_start", "pk")
     )
     next_runs = {}
     for run in runs:
-        next_runs.setdefault(run.course_id, run)
+        next_runs.setdefault(run.course_key, run)
     for course in courses:
         course.lab_page = labs.get(course.path[: -CoursePage.steplen])
-        course.next_run = next_runs.get(course.pk)
+        course.next_run = next_runs.get(course.translation_key)
     return courses
 
 
@@ -209,9 +263,11 @@ def runs_filtered(*, filters: RunFilters = RunFilters()) -> QuerySet[CourseRun]:
     if filters.starts_before is not None:
         runs = runs.filter(first_start__lte=filters.starts_before)
     if filters.course is not None:
-        runs = runs.filter(course_id=filters.course)
+        course = CoursePage.objects.filter(pk=filters.course).values("translation_key")
+        runs = runs.filter(course__translation_key__in=course)
     if filters.lab:
-        runs = runs.filter(lab__slug=filters.lab)
+        labs = LabPage.objects.filter(slug=filters.lab).values("translation_key")
+        runs = runs.filter(lab__translation_key__in=labs)
     if filters.audience:
         runs = runs.filter(course__audience=filters.audience)
     if filters.has_seats is True:

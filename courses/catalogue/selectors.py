@@ -52,13 +52,17 @@ class CatalogueFilters:
 
 
 def courses_for_catalogue(*, filters: CatalogueFilters = CatalogueFilters()) -> QuerySet[CoursePage]:
-    """Published course offers matching the filters, with their lab, municipality, competences and
-    the number of upcoming runs, soonest next date first."""
+    """Published course offers in the visitor's language matching the filters, with their lab,
+    municipality, competences and the number of upcoming runs, soonest next date first (nearest first with
+    `near`). An English page finds its runs, which point to the German page, by its translation key."""
     now = timezone.now()
+    language = active_content_language()
     upcoming = CourseRun.objects.filter(
-        course=OuterRef("pk"), status=CourseRun.Status.SCHEDULED, sessions__start__gte=now
+        course__translation_key=OuterRef("translation_key"),
+        status=CourseRun.Status.SCHEDULED,
+        sessions__start__gte=now,
     )
-    courses = CoursePage.objects.live().public().filter(locale__language_code=active_content_language())
+    courses = CoursePage.objects.live().public().filter(locale__language_code=language)
     if filters.audience:
         courses = courses.filter(audience=filters.audience)
     if filters.topic:
@@ -70,23 +74,28 @@ def courses_for_catalogue(*, filters: CatalogueFilters = CatalogueFilters()) -> 
     if filters.competence:
         courses = courses.filter(competences__code=filters.competence)
     if filters.lab:
-        lab = LabPage.objects.filter(slug=filters.lab).first()
+        lab = LabPage.objects.filter(slug=filters.lab, locale__language_code=language).first()
         courses = courses.child_of(lab) if lab else courses.none()
     if filters.municipality:
-        labs = LabPage.objects.filter(municipality__slug=filters.municipality)
+        labs = LabPage.objects.filter(municipality__slug=filters.municipality, locale__language_code=language)
         courses = courses.filter(path__regex=_child_path_regex(labs)) if labs else courses.none()
     if filters.q:
         courses = courses_matching(courses, filters.q)
     courses = courses.annotate(
         next_start=Subquery(
             Session.objects.filter(
-                run__course=OuterRef("pk"), run__status=CourseRun.Status.SCHEDULED, start__gte=now
+                run__course__translation_key=OuterRef("translation_key"),
+                run__status=CourseRun.Status.SCHEDULED,
+                start__gte=now,
             )
             .order_by("start")
             .values("start")[:1]
         ),
         upcoming_runs=Subquery(
-            upcoming.order_by().values("course").annotate(n=Count("pk", distinct=True)).values("n")
+            upcoming.order_by()
+            .values("course__translation_key")
+            .annotate(n=Count("pk", distinct=True))
+            .values("n")
         ),
     )
     if filters.has_upcoming_runs:

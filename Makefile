@@ -61,6 +61,7 @@ test-clock: venv
 
 bench: venv
 	$(PY) -m bench
+	$(PY) -m bench.catalogue
 	$(PY) -m bench.certificates
 
 lint: venv

@@ -41,7 +41,7 @@ register_mail(
             "gilt die neue Adresse."
         ),
         "en": (
-            "Hello {name},\n\nyou would like to log in to the Regionallabore with this email address "
+            "Hello {name},\n\nyou would like to log in to the regional digital labs with this email address "
             "from now on: {new_email}. Please confirm this with the link below. Only then does the new "
             "address apply."
         ),
@@ -60,9 +60,9 @@ register_mail(
             "Adresse öffnet. Bis dahin loggen Sie sich wie bisher ein."
         ),
         "en": (
-            "Hello {name},\n\na new email address was entered for your account with the Regionallabore: "
-            "{new_email}. The change only applies once someone opens the link in the email sent to that "
-            "address. Until then, you log in as before."
+            "Hello {name},\n\na new email address was entered for your account with the regional digital "
+            "labs: {new_email}. The change only applies once someone opens the link in the email sent to "
+            "that address. Until then, you log in as before."
         ),
     },
     placeholders=PLACEHOLDERS,
@@ -78,8 +78,8 @@ register_mail(
             "loggen Sie sich ab jetzt ein. An diese Adresse hier schreiben wir Ihnen nicht mehr."
         ),
         "en": (
-            "Hello {name},\n\nyour email address with the Regionallabore is now {new_email}. From now on, "
-            "you log in with it. We will no longer write to this address."
+            "Hello {name},\n\nyour email address with the regional digital labs is now {new_email}. From "
+            "now on, you log in with it. We will no longer write to this address."
         ),
     },
     placeholders=PLACEHOLDERS,

@@ -106,7 +106,7 @@ def test_invalid_filter_shows_message_and_is_ignored(client, catalogue):
 def test_no_match_says_so(client, catalogue):
     make_course(title="Smartphone")
     html = client.get("/kurse/", {"q": "Raumfahrt"}).content.decode()
-    assert "0 Kurse gefunden" in html
+    assert "Keine Kurse gefunden" in html
     assert "Dazu haben wir gerade keinen Kurs." in html
 
 

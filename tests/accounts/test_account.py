@@ -245,7 +245,7 @@ def test_email_change_mails_are_in_the_persons_language(
     assert _link(mailoutbox).startswith("/en/konto/e-mail/bestaetigen/")
     to_old = next(mail for mail in mailoutbox if mail.to == ["erika@example.org"])
     assert "https://kurse.example.org/en/konto/passwort-vergessen/" in to_old.body
-    assert "Confirm new email address" in to_new.body
+    assert "Confirm the new email address" in to_new.body
 
 
 def test_a_german_person_reads_the_deadline_in_german(

@@ -150,4 +150,4 @@ def test_catalogue_query_count_is_the_same_for_3_and_25_courses(client, catalogu
     with_three = queries_for(client, "/kurse/?topic=basics")
     add_courses(22, start=3)
     assert queries_for(client, "/kurse/?topic=basics") == with_three
-    assert with_three <= 16
+    assert with_three <= 17  # the language of each card's text is read with the page

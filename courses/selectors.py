@@ -84,15 +84,25 @@ def _enrolments_counted(statuses) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def with_seat_counts(queryset: QuerySet[CourseRun]) -> QuerySet[CourseRun]:
-    """Annotate runs with `seats_taken`, `seats_left`, `waitlist_length`, `first_start` and `last_start`."""
-    sessions = Session.objects.filter(run=OuterRef("pk"))
+def with_seats_left(queryset: QuerySet[CourseRun]) -> QuerySet[CourseRun]:
+    """Annotate runs with `seats_taken`, `seats_left` and `first_start`: what a card needs to say when a run
+    begins and whether a seat is free."""
     return queryset.annotate(
         seats_taken=_enrolments_counted(SEAT_TAKING),
-        waitlist_length=_enrolments_counted((Enrolment.Status.WAITLISTED,)),
-        first_start=Subquery(sessions.order_by("start").values("start")[:1]),
-        last_start=Subquery(sessions.order_by("-start").values("start")[:1]),
+        first_start=Subquery(
+            Session.objects.filter(run=OuterRef("pk")).order_by("start").values("start")[:1]
+        ),
     ).annotate(seats_left=Greatest(Value(0), Coalesce("capacity", 0) - F("seats_taken")))
+
+
+def with_seat_counts(queryset: QuerySet[CourseRun]) -> QuerySet[CourseRun]:
+    """Annotate runs with `seats_taken`, `seats_left`, `waitlist_length`, `first_start` and `last_start`."""
+    return with_seats_left(queryset).annotate(
+        waitlist_length=_enrolments_counted((Enrolment.Status.WAITLISTED,)),
+        last_start=Subquery(
+            Session.objects.filter(run=OuterRef("pk")).order_by("-start").values("start")[:1]
+        ),
+    )
 
 
 def enrolment_closed_reason(*, run: CourseRun, now=None, ignore_deadline: bool = False) -> str | None:

@@ -9,14 +9,16 @@ from django.db.models import (
     Count,
     F,
     FloatField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Length, RowNumber, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -27,7 +29,7 @@ from courses.selectors import (
     run_cards,
     run_list,
     waitlist_position_expression,
-    with_seat_counts,
+    with_seats_left,
 )
 from labs.models import LabPage
 from labs.places import Place, place_find
@@ -165,9 +167,19 @@ def upcoming_runs_for_lab(*, lab: LabPage, limit: int = 20) -> list[CourseRun]:
     translation. Three queries however many runs there are."""
     if lab.pk is None:  # a preview of a lab page that was never saved
         return []
-    runs = list(
-        run_cards().filter(lab__translation_key=lab.translation_key, first_start__gte=timezone.now())[:limit]
+    # The soonest runs are picked from the lab's sessions first, so that seats and dates are counted for
+    # those `limit` runs only, not for every run the lab ever scheduled.
+    soonest = (
+        Session.objects.filter(
+            run__lab__translation_key=lab.translation_key, run__status=CourseRun.Status.SCHEDULED
+        )
+        .values("run")
+        .annotate(first=Min("start"))
+        .filter(first__gte=timezone.now())
+        .order_by("first", "run")
+        .values("run")[:limit]
     )
+    runs = list(run_cards().filter(pk__in=soonest))
     courses = _pages_in_locale(CoursePage, {run.course_id for run in runs}, locale_id=lab.locale_id)
     for run in runs:
         _shown_with(run, course=courses.get(run.course_id), lab=lab)
@@ -213,19 +225,22 @@ def courses_with_next_run(*, courses) -> list[CoursePage]:
     labs = LabPage.objects.filter(path__in=lab_paths).select_related("municipality")
     labs = {lab.path: lab for lab in labs}
     runs = (
-        with_seat_counts(
+        with_seats_left(
             CourseRun.objects.filter(
                 course__translation_key__in={course.translation_key for course in courses},
                 status=CourseRun.Status.SCHEDULED,
             )
         )
         .filter(first_start__gte=timezone.now())
-        .annotate(course_key=F("course__translation_key"))
-        .order_by("first_start", "pk")
+        .annotate(
+            course_key=F("course__translation_key"),
+            soonest=Window(
+                RowNumber(), partition_by=F("course_key"), order_by=[F("first_start").asc(), F("pk").asc()]
+            ),
+        )
+        .filter(soonest=1)  # only each course's next run comes back
     )
-    next_runs = {}
-    for run in runs:
-        next_runs.setdefault(run.course_key, run)
+    next_runs = {run.course_key: run for run in runs}
     for course in courses:
         course.lab_page = labs.get(course.path[: -CoursePage.steplen])
         course.next_run = next_runs.get(course.translation_key)

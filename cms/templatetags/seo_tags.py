@@ -6,8 +6,8 @@ from wagtail.models import Page
 
 from cms.models import SiteSettings
 from cms.seo import course_json_ld, json_ld_script, lab_json_ld, page_meta
-from courses.catalogue.selectors import runs_for_course_page, upcoming_runs_for_lab
 from courses.models import CoursePage
+from courses.templatetags.courses_tags import course_runs_for_request, lab_runs_for_request
 from labs.models import LabPage
 
 register = template.Library()
@@ -38,10 +38,10 @@ def structured_data(context) -> str:
         return ""
     organisation = SiteSettings.for_request(request).organisation
     if isinstance(page, CoursePage):
-        runs = runs_for_course_page(course=page)
+        runs = course_runs_for_request(request, page)
         data = course_json_ld(course=page, runs=runs, organisation=organisation, request=request)
     elif isinstance(page, LabPage):
-        runs = upcoming_runs_for_lab(lab=page)
+        runs = lab_runs_for_request(request, page)
         data = lab_json_ld(lab=page, runs=runs, organisation=organisation, request=request)
     else:
         return ""

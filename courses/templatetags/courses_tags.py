@@ -48,11 +48,40 @@ def session_when(session) -> str:
     }
 
 
+def _once_per_request(request, key: tuple, compute):
+    """`compute()` once per request and `key`: the page's head (structured data) and its body show the same
+    runs, read once."""
+    if request is None:
+        return compute()
+    found = request.__dict__.setdefault("_runs_shown", {})
+    if key not in found:
+        found[key] = compute()
+    return found[key]
+
+
+def lab_runs_for_request(request, lab, limit: int = 20) -> list:
+    """The next runs at a lab (`upcoming_runs_for_lab`), read once per request."""
+    return _once_per_request(
+        request, ("lab", lab.pk, lab.locale_id, limit), lambda: upcoming_runs_for_lab(lab=lab, limit=limit)
+    )
+
+
+def course_runs_for_request(request, course) -> list:
+    """The runs of a course page for the visitor (`runs_for_course_page_with_booking`), read once per
+    request."""
+    user = getattr(request, "user", None)
+    return _once_per_request(
+        request,
+        ("course", course.pk, course.locale_id),
+        lambda: runs_for_course_page_with_booking(course=course, user=user),
+    )
+
+
 @register.inclusion_tag("courses/includes/lab_runs.html", takes_context=True)
 def upcoming_runs(context, lab, limit: int = 20):
     """The next runs at a lab, as cards: `{% upcoming_runs lab=page %}`."""
-    runs = upcoming_runs_for_lab(lab=lab, limit=limit)
-    return {"runs": runs, "lab": lab, "request": context.get("request")}
+    request = context.get("request")
+    return {"runs": lab_runs_for_request(request, lab, limit), "lab": lab, "request": request}
 
 
 @register.inclusion_tag("courses/includes/course_runs.html", takes_context=True)
@@ -62,7 +91,7 @@ def course_runs(context, course):
     request = context.get("request")
     user = getattr(request, "user", None)
     return {
-        "runs": runs_for_course_page_with_booking(course=course, user=user),
+        "runs": course_runs_for_request(request, course),
         "course": course,
         "request": request,
         "user": user,

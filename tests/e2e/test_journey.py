@@ -202,7 +202,7 @@ def test_editor_publishes_offer_and_manager_schedules_run(desktop, offer):
     page.locator("#id_intro").fill("Das Labor im Alten Rathaus.")
     page.locator("#id_town").fill("Aerzen")
     publish_page(page)
-    lab = LabPage.objects.get(title="Regionallabor Aerzen")
+    lab = LabPage.objects.get(title="Regionallabor Aerzen", locale__language_code="de")
     assert lab.live and lab.get_parent().pk == index.pk
 
     page.goto(f"/cms/pages/add/courses/coursepage/{lab.pk}/")
@@ -213,7 +213,9 @@ def test_editor_publishes_offer_and_manager_schedules_run(desktop, offer):
     preview.get_by_role("heading", level=1).wait_for()
     assert "Anträge bequem von zu Hause" in preview.locator("main").inner_text()
     publish_page(page)
-    course = CoursePage.objects.get(title="Online-Dienste der Verwaltung")
+    course = CoursePage.objects.get(
+        title="Online-Dienste der Verwaltung", locale__language_code="de"
+    )
     assert course.live
     page.goto(course.url)
     assert page.get_by_role("heading", level=1).inner_text() == "Online-Dienste der Verwaltung"

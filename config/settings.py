@@ -1,5 +1,6 @@
 """Settings of the platform, read from the environment (see README for the variables)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "rest_framework.authtoken",
+    "knox",
+    "drf_standardized_errors",
     "axes",
     "django_filters",
     "drf_spectacular",
@@ -222,7 +225,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
@@ -234,6 +237,15 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("RATE_LIMIT_PROXY_COUNT", default=0),
     "DATETIME_FORMAT": "iso-8601",
 }
+# API tokens (django-rest-knox): stored as hashes, sent as "Authorization: Token <token>", valid for
+# API_TOKEN_DAYS days; a person holds at most API_TOKEN_LIMIT at once and lists and revokes them.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=90)),
+    "TOKEN_LIMIT_PER_USER": env.int("API_TOKEN_LIMIT", default=10),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Regionallabore API",
     "DESCRIPTION": "Kursangebote, Termine, Anmeldungen, Anwesenheit, Zertifikate und Badges.",

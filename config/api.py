@@ -1,44 +1,16 @@
-"""API plumbing shared by every app: pagination, the mapping of domain errors to HTTP, the router."""
+"""API plumbing shared by every app: pagination, the schema's scope, the router (errors: `api_errors`)."""
 
 import functools
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.urls import path
-from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
-from rest_framework.views import exception_handler as drf_exception_handler
-
-from accounts.exceptions import DomainError, NotFound
 
 
 class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
-
-
-def exception_handler(exc, context):
-    """Answer domain errors with their status and a message in the person's language.
-
-    A model's own validation (`full_clean` inside a service) answers 400 with the messages per field.
-    """
-    if isinstance(exc, Http404):
-        # Django's message names the model ("No CourseRun matches ..."), in English: say it for people.
-        exc = NotFound()
-    if isinstance(exc, DomainError):
-        return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status_code)
-    if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
-            detail = errors.pop("__all__", None)
-            body = {**errors, "detail": " ".join(detail)} if detail else errors
-        else:
-            body = {"detail": " ".join(str(m) for m in exc.messages)}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
 
 
 def schema_api_paths_only(endpoints, **kwargs):

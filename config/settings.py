@@ -230,13 +230,25 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # Documents the error answers of every operation as well (drf-standardized-errors).
+    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"enrol": "30/hour", "token": "20/hour"},
     # Throttles read the client's address as the login limiter does (`accounts.lockout.client_ip`).
     "NUM_PROXIES": env.int("RATE_LIMIT_PROXY_COUNT", default=0),
     "DATETIME_FORMAT": "iso-8601",
 }
+# One error shape for the whole API (config.api_errors), documented on every operation.
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "config.api_errors.ExceptionHandler",
+    "EXCEPTION_FORMATTER_CLASS": "config.api_errors.ExceptionFormatter",
+    "ERROR_SCHEMAS": dict.fromkeys(
+        ("400", "401", "403", "404", "405", "406", "409", "415", "429", "500"),
+        "config.api_errors.ErrorSerializer",
+    ),
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "415", "429", "500"],
+}
+
 # API tokens (django-rest-knox): stored as hashes, sent as "Authorization: Token <token>", valid for
 # API_TOKEN_DAYS days; a person holds at most API_TOKEN_LIMIT at once and lists and revokes them.
 REST_KNOX = {
@@ -244,6 +256,7 @@ REST_KNOX = {
     "TOKEN_LIMIT_PER_USER": env.int("API_TOKEN_LIMIT", default=10),
     "AUTO_REFRESH": False,
     "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_MODEL": "accounts.ApiToken",
 }
 
 SPECTACULAR_SETTINGS = {

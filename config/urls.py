@@ -49,4 +49,5 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
 
+handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"

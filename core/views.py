@@ -1,20 +1,36 @@
 """The site's own error pages. The 404 page is Django's `page_not_found` with templates/404.html (the normal
-layout, in the visitor's language); the 500 page is rendered here, where the database may be down."""
+layout, in the visitor's language); the 500 page is rendered here, where the database may be down. Under /api/
+both answer in the API's JSON error shape."""
 
 import logging
 
-from django.http import HttpRequest, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
+from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
+
+from .api import api_error_response, is_api_request
 
 logger = logging.getLogger(__name__)
 
 
 @requires_csrf_token
-def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponseServerError:
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """templates/404.html for people; under /api/ the API's JSON error, as from any API view."""
+    if is_api_request(request):
+        return api_error_response(
+            status=404,
+            code="not_found",
+            detail=gettext("Diese Adresse gibt es in der API nicht. Die Übersicht steht unter /api/docs/."),
+        )
+    return defaults.page_not_found(request, exception)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     """The 500 page in the visitor's language, rendered without the request's context processors.
 
     Those read the user and the site settings from the database, which may be what failed. The language is
@@ -23,6 +39,14 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     """
     language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
     with translation.override(language):
+        if is_api_request(request):
+            return api_error_response(
+                status=500,
+                code="server_error",
+                detail=gettext(
+                    "Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es später noch einmal."
+                ),
+            )
         try:
             html = loader.get_template(template_name).render()
         except Exception:

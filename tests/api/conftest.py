@@ -37,3 +37,14 @@ def count_queries(client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, response.content
     return len(queries)
+
+
+def field_errors(response) -> dict[str | None, list[str]]:
+    """The messages of an error answer per field (`None` for the whole request), checking the one error shape."""
+    body = response.json()
+    assert set(body) == {"code", "detail", "errors"}, body
+    errors: dict[str | None, list[str]] = {}
+    for error in body["errors"]:
+        assert set(error) == {"attr", "code", "detail"}, error
+        errors.setdefault(error["attr"], []).append(error["detail"])
+    return errors

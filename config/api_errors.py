@@ -1,0 +1,118 @@
+"""The API's one error shape: `{"code", "detail", "errors": [{"attr", "code", "detail"}]}`.
+
+drf-standardized-errors turns every exception into that body (`ExceptionHandler`, `ExceptionFormatter`) and
+documents it on every operation of the schema (`ErrorSerializer`, settings `DRF_STANDARDIZED_ERRORS`).
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_standardized_errors import formatter as drf_errors_formatter
+from drf_standardized_errors import handler as drf_errors_handler
+from rest_framework import exceptions, serializers
+from rest_framework.fields import get_error_detail
+from rest_framework.settings import api_settings
+
+from accounts.exceptions import DomainError, NotFound
+
+
+class ExceptionHandler(drf_errors_handler.ExceptionHandler):
+    """Any API error answers in one shape (`ErrorSerializer`), in the request's language.
+
+    Domain errors keep their status and code; a model's own validation (`full_clean` inside a service) is a
+    400 with its messages per field; Django's 404 names no model; anything unforeseen is a 500 with a plain
+    message, never a traceback or an HTML page.
+    """
+
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, Http404):
+            # Django's message names the model ("No CourseRun matches ..."), in English: say it for people.
+            exc = NotFound()
+        if isinstance(exc, DomainError):
+            return _DomainAPIException(exc)
+        if isinstance(exc, DjangoValidationError):
+            detail = get_error_detail(exc)
+            if isinstance(detail, dict) and NON_FIELD_ERRORS in detail:
+                detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+            return exceptions.ValidationError(detail)
+        return super().convert_known_exceptions(exc)
+
+    def should_not_handle(self, exc: Exception) -> bool:
+        # Clients get the JSON shape in development too; the traceback still reaches the log.
+        return False
+
+    def convert_unhandled_exceptions(self, exc: Exception) -> exceptions.APIException:
+        if not isinstance(exc, exceptions.APIException):
+            return ServerError()
+        return exc
+
+
+class _DomainAPIException(exceptions.APIException):
+    def __init__(self, error: DomainError):
+        self.status_code = error.status_code
+        super().__init__(detail=str(error.message), code=error.code)
+
+
+class ServerError(exceptions.APIException):
+    default_detail = _(
+        "Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es später noch einmal."
+    )
+    default_code = "server_error"
+
+
+class ExceptionFormatter(drf_errors_formatter.ExceptionFormatter):
+    """`{"code", "detail", "errors": [{"attr", "code", "detail"}]}`.
+
+    `errors` lists every field's messages of a validation error (`attr` is the field, dotted for nested
+    fields such as `sessions.0.start`, null for the whole request) and is empty otherwise. `code` and `detail`
+    sum the error up: a validation error with one message for the whole request is that message; any other
+    validation error is `invalid` with a request to check the fields named.
+    """
+
+    def run(self) -> dict:
+        errors = [
+            {
+                "attr": None if error.attr in (None, api_settings.NON_FIELD_ERRORS_KEY) else error.attr,
+                "code": error.code,
+                "detail": error.detail,
+            }
+            for error in self.get_errors()
+        ]
+        if not isinstance(self.exc, exceptions.ValidationError):
+            first = errors[0] if errors else {"code": "error", "detail": str(self.exc.detail)}
+            return {"code": first["code"], "detail": first["detail"], "errors": []}
+        whole = [error for error in errors if error["attr"] is None]
+        if len(errors) == 1 and whole:
+            return {"code": whole[0]["code"], "detail": whole[0]["detail"], "errors": errors}
+        if whole:
+            detail = " ".join(error["detail"] for error in whole)
+        else:
+            fields = ", ".join(dict.fromkeys(error["attr"] for error in errors))
+            detail = str(_("Bitte prüfen Sie diese Angaben: %(fields)s.") % {"fields": fields})
+        return {"code": "invalid", "detail": detail, "errors": errors}
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    attr = serializers.CharField(
+        allow_null=True,
+        help_text=_(
+            "Das Feld, dessen Wert nicht passt, bei verschachtelten Feldern mit Punkten "
+            "(`sessions.0.start`); null, wenn es die ganze Anfrage betrifft."
+        ),
+    )
+    code = serializers.CharField(help_text=_("Kurzer, fester Code für Programme, zum Beispiel `max_length`."))
+    detail = serializers.CharField(help_text=_("Die Meldung für Menschen, in der Sprache der Anfrage."))
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every error the API answers with."""
+
+    code = serializers.CharField(
+        help_text=_("Kurzer, fester Code für Programme, zum Beispiel `invalid`, `not_found`, `run_full`.")
+    )
+    detail = serializers.CharField(help_text=_("Die Meldung für Menschen, in der Sprache der Anfrage."))
+    errors = ErrorItemSerializer(many=True, help_text=_("Die Fehler je Feld; leer, wenn es keine gibt."))
+
+    class Meta:
+        ref_name = "Error"

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 
 class UserManager(BaseUserManager):
@@ -147,3 +149,24 @@ class EmailChange(models.Model):
 
     def __str__(self):
         return f"{self.old_email} → {self.new_email}"
+
+
+class ApiToken(AbstractAuthToken):
+    """A key another program sends to use the API in the person's name (django-rest-knox keeps only its hash).
+
+    The person names it ("Website der Gemeinde") so that they can tell their keys apart and revoke one.
+    """
+
+    # The digest stays unique but is no longer the primary key: addresses name a key by a short number.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField(_("Name"), max_length=100)
+    last_used_at = models.DateTimeField(_("zuletzt benutzt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-Zugang")
+        verbose_name_plural = _("API-Zugänge")
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.user})"

@@ -251,12 +251,13 @@ DRF_STANDARDIZED_ERRORS = {
 
 # API tokens (django-rest-knox): stored as hashes, sent as "Authorization: Token <token>", valid for
 # API_TOKEN_DAYS days; a person holds at most API_TOKEN_LIMIT at once and lists and revokes them.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=90)),
     "TOKEN_LIMIT_PER_USER": env.int("API_TOKEN_LIMIT", default=10),
     "AUTO_REFRESH": False,
     "AUTH_HEADER_PREFIX": "Token",
-    "TOKEN_MODEL": "accounts.ApiToken",
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -1,9 +1,9 @@
 """Read queries of the accounts app."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import EmailChange, Organisation, OrganisationMembership, User
+from .models import ApiToken, EmailChange, Organisation, OrganisationMembership, User
 from .tokens import MAX_AGE
 
 
@@ -43,3 +43,13 @@ def email_change_pending(*, user) -> EmailChange | None:
     ):
         return None
     return newest
+
+
+def api_tokens_for_user(*, user) -> QuerySet[ApiToken]:
+    """The person's API tokens that still work, newest first."""
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    now = timezone.now()
+    return ApiToken.objects.filter(Q(expiry__isnull=True) | Q(expiry__gt=now), user=user).order_by(
+        "-created", "-pk"
+    )

@@ -1,6 +1,7 @@
 """State changes of the accounts app."""
 
 import unicodedata
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -8,13 +9,17 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.models import Token
+from knox.settings import knox_settings
 
 from outbox.services import outbox_add
 
 from .exceptions import (
+    Conflict,
+    DomainError,
     EmailAlreadyRegistered,
     EmailChangeAlreadyConfirmed,
     EmailChangeLinkExpired,
@@ -27,9 +32,10 @@ from .exceptions import (
     InvalidPassword,
     InvalidRegistration,
     NotAllowed,
+    NotFound,
     WrongPassword,
 )
-from .models import EmailChange, User
+from .models import ApiToken, EmailChange, User
 from .notifications import EMAIL_CHANGE_CONFIRM, EMAIL_CHANGE_REQUESTED, EMAIL_CHANGED
 from .selectors import email_is_registered
 from .tokens import MAX_AGE, email_change_token_read, password_fingerprint
@@ -205,5 +211,96 @@ def user_password_change(*, user: User, old_password: str, new_password: str) ->
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        Token.objects.filter(user=user).delete()
+        api_tokens_revoke_all(user=user)
     return user
+
+
+# API tokens: keys other programs send to use the API in the person's name (`ApiToken`, django-rest-knox).
+
+API_TOKEN_NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
+# How exactly `last_used_at` is kept: one write per token and hour at most, not one per request.
+API_TOKEN_USE_PRECISION = timedelta(hours=1)
+
+
+class ApiTokenLimitReached(Conflict):
+    default_message = _(
+        "Sie haben schon %(limit)d Zugänge für andere Programme. Bitte widerrufen Sie zuerst einen, den Sie "
+        "nicht mehr brauchen. Das geht unter „Mein Konto“."
+    )
+    code = "token_limit"
+
+    def __init__(self, message=None):
+        super().__init__(message or self.default_message % {"limit": knox_settings.TOKEN_LIMIT_PER_USER})
+
+
+class InvalidApiTokenName(DomainError):
+    default_message = _("Bitte geben Sie dem Zugang einen Namen, zum Beispiel „Website der Gemeinde“.")
+    code = "invalid_name"
+
+
+class ApiTokenNotFound(NotFound):
+    default_message = _("Diesen Zugang gibt es nicht. Vielleicht ist er schon widerrufen oder abgelaufen.")
+
+
+def api_token_name_clean(name: str) -> str:
+    """A token's name as the person gave it, spaces trimmed and single, printable, within the length; an empty
+    name becomes one with today's date."""
+    name = " ".join((name or "").split())
+    if not name:
+        return str(_("Zugang vom %(date)s") % {"date": date_format(timezone.localdate(), "j. F Y")})
+    if any(unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") for char in name):
+        raise InvalidApiTokenName(
+            _("Der Name enthält Zeichen, die wir nicht zeigen können. Bitte ändern Sie ihn.")
+        )
+    if len(name) > API_TOKEN_NAME_MAX_LENGTH:
+        raise InvalidApiTokenName(
+            _("Der Name ist zu lang. Bitte kürzen Sie ihn auf höchstens %(max)d Zeichen.")
+            % {"max": API_TOKEN_NAME_MAX_LENGTH}
+        )
+    return name
+
+
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new API token for the person, valid for TOKEN_TTL. The token itself is returned this once; only its
+    hash is kept. A person holds at most TOKEN_LIMIT_PER_USER tokens that still work."""
+    name = api_token_name_clean(name)
+    limit = knox_settings.TOKEN_LIMIT_PER_USER
+    with transaction.atomic():
+        # The person's row is the lock: two requests at once cannot both take the last free place.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        api_tokens_prune_expired(user=user)
+        if limit is not None and ApiToken.objects.filter(user=user).count() >= limit:
+            raise ApiTokenLimitReached()
+        return ApiToken.objects.create(user=user, name=name)
+
+
+def api_token_revoke(*, user: User, token_id: int) -> None:
+    """Revoke one of the person's tokens; another person's token is not found (and stays)."""
+    deleted, _by_model = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    if not deleted:
+        raise ApiTokenNotFound()
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every token of the person (a new password, an erased account); how many there were."""
+    deleted, _by_model = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def api_tokens_prune_expired(*, user: User) -> int:
+    """Delete the person's tokens that have expired (knox deletes them too, but only when one is used)."""
+    deleted, _by_model = ApiToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
+    return deleted
+
+
+def api_token_mark_used(*, token: ApiToken) -> None:
+    """Note that the token was used now, if the time noted is more than API_TOKEN_USE_PRECISION old."""
+    now = timezone.now()
+    stale = now - API_TOKEN_USE_PRECISION
+    if token.last_used_at is not None and token.last_used_at > stale:
+        return
+    # The condition lets only one of several requests at the same moment write.
+    ApiToken.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), pk=token.pk).update(
+        last_used_at=now
+    )
+    token.last_used_at = now

@@ -21,7 +21,7 @@ def schema_api_paths_only(endpoints, **kwargs):
 @functools.cache
 def _api_urlpatterns() -> list:
     """One router for the resources, plus the paths that are not resources of their own."""
-    from accounts.api import TokenView
+    from accounts.api import MyTokensRevokeAllView, MyTokensView, MyTokenView, TokenView
     from certificates.api import CertificateVerifyView, MyCertificatesView
     from courses.api import (
         BookingViewSet,
@@ -47,6 +47,9 @@ def _api_urlpatterns() -> list:
     router.register("bookings", BookingViewSet, basename="booking")
     return [
         path("auth/token/", TokenView.as_view(), name="token"),
+        path("me/tokens/", MyTokensView.as_view(), name="my-tokens"),
+        path("me/tokens/revoke-all/", MyTokensRevokeAllView.as_view(), name="my-tokens-revoke-all"),
+        path("me/tokens/<int:pk>/", MyTokenView.as_view(), name="my-token"),
         path("me/enrolments/", MyEnrolmentsView.as_view(), name="my-enrolments"),
         path("me/certificates/", MyCertificatesView.as_view(), name="my-certificates"),
         path("me/badges/", MyBadgesView.as_view(), name="my-badges"),

@@ -31,8 +31,8 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from accounts.services import api_token_create
 from bench.floor import CREATE_TABLE
 from courses.models import CoursePage, CourseRun, Enrolment
 from courses.selectors import waitlist_position_expression
@@ -250,8 +250,7 @@ def fire(port: int, requests: list[tuple[str, str]]) -> Round:
 def people_with_tokens(count: int) -> list[str]:
     """`count` new people and their API tokens (as `POST auth/token/` would give them)."""
     people = UserFactory.create_batch(count, password=None)
-    tokens = Token.objects.bulk_create(Token(key=Token.generate_key(), user=person) for person in people)
-    return [token.key for token in tokens]
+    return [api_token_create(user=person, name="Messung")[1] for person in people]
 
 
 def new_run(course: CoursePage) -> CourseRun:

@@ -21,13 +21,14 @@ def carry_over(apps, schema_editor):
     ApiToken = apps.get_model("accounts", "ApiToken")
     expiry = timezone.now() + knox_settings.TOKEN_TTL if knox_settings.TOKEN_TTL else None
     for token in Token.objects.iterator():
-        api_token = ApiToken.objects.create(
+        api_token = ApiToken(
             user_id=token.user_id,
             name=NAME,
             digest=hash_token(token.key),
             token_key=token.key[: CONSTANTS.TOKEN_KEY_LENGTH],
             expiry=expiry,
         )
+        api_token.save()
         # `created` is set on insert (auto_now_add); keep the day the key was really made.
         ApiToken.objects.filter(pk=api_token.pk).update(created=token.created)
     Token.objects.all().delete()

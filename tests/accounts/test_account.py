@@ -10,12 +10,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from accounts.exceptions import EmailChangeSuperseded, InvalidName
-from accounts.models import EmailChange
+from accounts.models import ApiToken, EmailChange
 from accounts.notifications import EMAIL_CHANGE_CONFIRM, EMAIL_CHANGE_REQUESTED
-from accounts.services import user_name_change, user_password_change
+from accounts.services import api_token_create, user_name_change, user_password_change
 from outbox.models import OutboxItem
 from tests.factories import UserFactory
 
@@ -535,11 +534,11 @@ def test_password_change_keeps_this_session_and_ends_the_others(client, person):
 
 
 def test_password_change_revokes_api_tokens(logged_in, person):
-    token = Token.objects.create(user=person)
-    other_token = Token.objects.create(user=UserFactory())
+    api_token_create(user=person, name="Website")
+    api_token_create(user=person, name="Tabelle")
+    other_token, _secret = api_token_create(user=UserFactory(), name="Website")
     _change_password(logged_in)
-    assert not Token.objects.filter(pk=token.pk).exists()
-    assert Token.objects.filter(pk=other_token.pk).exists()
+    assert list(ApiToken.objects.all()) == [other_token]
 
 
 @pytest.mark.parametrize(
@@ -553,13 +552,13 @@ def test_password_change_revokes_api_tokens(logged_in, person):
     ],
 )
 def test_a_refused_password_change_changes_nothing(logged_in, person, data, field, message):
-    token = Token.objects.create(user=person)
+    token, _secret = api_token_create(user=person, name="Website")
     response = _change_password(logged_in, **data)
     assert response.status_code == 200
     assert message in str(response.context["form"].errors[field])
     person.refresh_from_db()
     assert person.check_password(PASSWORD)
-    assert Token.objects.filter(pk=token.pk).exists()
+    assert ApiToken.objects.filter(pk=token.pk).exists()
 
 
 def test_changing_the_password_too_often_is_refused(logged_in, person, settings):

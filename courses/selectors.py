@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from labs.selectors import user_is_lab_manager
 
@@ -249,6 +250,21 @@ def waitlist_position(*, enrolment: Enrolment) -> int | None:
         )
         .count()
     )
+
+
+def user_can_write_course(*, user, lab: Page, course: Page | None = None) -> bool:
+    """Who writes and publishes the lab's course offers (a new one when `course` is None): the lab's managers,
+    and whoever may write and publish those pages in the CMS (the site's editors, the lab's editors,
+    superusers), so that the API allows what the CMS allows."""
+    if not user.is_authenticated:
+        return False
+    if user_is_lab_manager(user=user, lab_id=lab.pk):
+        return True
+    if course is None:
+        permissions = lab.permissions_for_user(user)
+        return permissions.can_add_subpage() and permissions.can_publish_subpage()
+    permissions = course.permissions_for_user(user)
+    return permissions.can_edit() and permissions.can_publish()
 
 
 def user_can_teach(*, user, run: CourseRun) -> bool:

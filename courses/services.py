@@ -65,6 +65,7 @@ from .selectors import (
     run_ready_to_close,
     unnamed_release_at,
     user_can_teach,
+    user_can_write_course,
     with_attendance_outcome,
 )
 from .signals import enrolment_completed
@@ -685,11 +686,13 @@ def _check_slug_free(*, slug: str, course_pk: int | None = None) -> None:
 def course_create(
     *, lab: LabPage, by: User, title: str, summary: str, competences: Iterable[Competence] = (), **fields
 ) -> CoursePage:
-    """Publish a new course offer under a lab. Only managers of that lab and superusers may.
+    """Publish a new course offer under a lab. The lab's managers may, and whoever may publish pages under the
+    lab's page in the CMS (editors, superusers).
 
     The description passes the rich text editor's whitelist when the page is saved (`CoursePage.clean`).
     """
-    _require_lab_manager(user=by, lab_id=lab.pk)
+    if not user_can_write_course(user=by, lab=lab):
+        raise NotAllowed()
     _reject_unknown(fields, COURSE_FIELDS)
     with transaction.atomic(durable=True):
         slug = fields.pop("slug", "") or slugify(title)
@@ -697,7 +700,7 @@ def course_create(
         course = CoursePage(title=title, summary=summary, slug=slug, owner=by, **fields)
         course.competences = list(competences)
         lab.add_child(instance=course)
-        # The lab role is the permission here, whether or not the person also edits in the CMS.
+        # Checked above: the lab role or the page permissions.
         course.save_revision(user=by).publish(user=by, skip_permission_checks=True)
     return course
 
@@ -705,8 +708,10 @@ def course_create(
 def course_update(
     *, course: CoursePage, by: User, competences: Iterable[Competence] | None = None, **fields
 ) -> CoursePage:
-    """Change a course offer and publish the change as a new revision. Only managers of its lab may."""
-    _require_lab_manager(user=by, lab_id=course.get_parent().pk)
+    """Change a course offer and publish the change as a new revision. The lab's managers may, and whoever may
+    edit and publish the page in the CMS (editors, superusers)."""
+    if not user_can_write_course(user=by, lab=course.get_parent(), course=course):
+        raise NotAllowed()
     _reject_unknown(fields, COURSE_FIELDS)
     with transaction.atomic(durable=True):
         if fields.get("slug"):
@@ -715,7 +720,7 @@ def course_update(
             setattr(course, name, value)
         if competences is not None:
             course.competences = list(competences)
-        # The lab role is the permission here, whether or not the person also edits in the CMS.
+        # Checked above: the lab role or the page permissions.
         course.save_revision(user=by).publish(user=by, skip_permission_checks=True)
     return course
 

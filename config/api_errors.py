@@ -66,8 +66,8 @@ class ExceptionFormatter(drf_errors_formatter.ExceptionFormatter):
 
     `errors` lists every field's messages of a validation error (`attr` is the field, dotted for nested
     fields such as `sessions.0.start`, null for the whole request) and is empty otherwise. `code` and `detail`
-    sum the error up: a validation error with one message for the whole request is that message; any other
-    validation error is `invalid` with a request to check the fields named.
+    sum the error up: a validation error with one message carries that message (and its code, if it concerns
+    the whole request); any other validation error is `invalid` with a request to check the fields named.
     """
 
     def run(self) -> dict:
@@ -83,8 +83,9 @@ class ExceptionFormatter(drf_errors_formatter.ExceptionFormatter):
             first = errors[0] if errors else {"code": "error", "detail": str(self.exc.detail)}
             return {"code": first["code"], "detail": first["detail"], "errors": []}
         whole = [error for error in errors if error["attr"] is None]
-        if len(errors) == 1 and whole:
-            return {"code": whole[0]["code"], "detail": whole[0]["detail"], "errors": errors}
+        if len(errors) == 1:
+            code = errors[0]["code"] if whole else "invalid"
+            return {"code": code, "detail": errors[0]["detail"], "errors": errors}
         if whole:
             detail = " ".join(error["detail"] for error in whole)
         else:

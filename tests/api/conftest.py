@@ -40,7 +40,7 @@ def count_queries(client, url: str) -> int:
 
 
 def field_errors(response) -> dict[str | None, list[str]]:
-    """The messages of an error answer per field (`None` for the whole request), checking the one error shape."""
+    """An error answer's messages per field (`None`: the whole request); checks the one error shape."""
     body = response.json()
     assert set(body) == {"code", "detail", "errors"}, body
     errors: dict[str | None, list[str]] = {}

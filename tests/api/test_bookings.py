@@ -10,6 +10,7 @@ from courses import services
 from courses.bookings.services import booking_create, booking_member_add, invitation_accept
 from courses.models import Booking, Enrolment, SeatRelease
 from courses.selectors import cancellation_deadline, format_moment
+from tests.api.conftest import field_errors
 from tests.api.test_query_counts import _assert_constant
 from tests.factories import (
     CourseRunFactory,
@@ -120,7 +121,7 @@ def test_booking_no_or_negative_seats_is_400(contact_api, organisation, seats):
     )
 
     assert response.status_code == 400
-    assert response.json()["seats"] == ["Bitte buchen Sie mindestens einen Platz."]
+    assert field_errors(response)["seats"] == ["Bitte buchen Sie mindestens einen Platz."]
     assert not Booking.objects.exists()
 
 
@@ -132,7 +133,7 @@ def test_booking_more_seats_than_the_course_has_is_400(contact_api, organisation
     )
 
     assert response.status_code == 400
-    assert response.json()["seats"] == ["Der Kurs hat nur 4 Plätze."]
+    assert field_errors(response)["seats"] == ["Der Kurs hat nur 4 Plätze."]
     assert not Booking.objects.exists()
 
 
@@ -175,7 +176,7 @@ def test_booking_for_an_organisation_one_does_not_speak_for_is_400(contact_api):
     )
 
     assert response.status_code == 400
-    assert response.json()["organisation"] == ["Sie sind keine Ansprechperson dieser Organisation."]
+    assert field_errors(response)["organisation"] == ["Sie sind keine Ansprechperson dieser Organisation."]
     assert not Booking.objects.exists()
 
 
@@ -187,7 +188,11 @@ def test_booking_a_closed_run_is_400_with_the_reason(contact_api, organisation):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "Dieser Kurs hat schon begonnen.", "code": "enrolment_closed"}
+    assert response.json() == {
+        "detail": "Dieser Kurs hat schon begonnen.",
+        "code": "enrolment_closed",
+        "errors": [],
+    }
 
 
 def test_booking_needs_a_login_and_a_known_run(api, contact_api, organisation):
@@ -313,7 +318,7 @@ def test_more_members_than_seats_is_400(contact_api, contact, organisation):
     )
 
     assert response.status_code == 400
-    assert response.json()["email"] == [
+    assert field_errors(response)["email"] == [
         "Alle gebuchten Plätze haben schon einen Namen. Buchen Sie weitere Plätze."
     ]
     assert not Enrolment.objects.filter(member_email="eva@example.org").exists()
@@ -344,7 +349,7 @@ def test_a_member_without_name_or_valid_email_is_400_per_field(contact_api, cont
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "name": ["Bitte geben Sie den Namen an."],
         "email": ["Bitte geben Sie eine gültige E-Mail-Adresse an."],
     }

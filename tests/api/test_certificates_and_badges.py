@@ -166,6 +166,7 @@ def test_verify_an_unknown_or_malformed_code_is_404_with_a_german_message(api, c
     assert response.json() == {
         "detail": "Zu diesem Prüfcode gibt es kein Zertifikat. Bitte prüfen Sie die Eingabe.",
         "code": "not_found",
+        "errors": [],
     }
 
 

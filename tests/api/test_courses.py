@@ -1,6 +1,7 @@
 import pytest
 
 from courses.models import Competence
+from tests.api.conftest import field_errors
 from tests.factories import CourseRunFactory, make_course, make_lab
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +67,8 @@ def test_course_list_rejects_unknown_filter_values_and_names_the_parameter(api, 
     response = api.get(f"/api/v1/courses/?{query}")
 
     assert response.status_code == 400
-    assert list(response.json()) == [name]
-    assert value in response.json()[name][0]
+    assert list(field_errors(response)) == [name]
+    assert value in field_errors(response)[name][0]
 
 
 def test_course_detail_by_slug(api):

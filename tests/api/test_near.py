@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.api.conftest import field_errors
 from tests.factories import CourseRunFactory, make_course, make_lab
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_without_near_the_distance_is_null(api, offers):
 def test_an_unknown_place_is_a_400_that_says_so(api, offers, path):
     response = api.get(path, {"near": "Aerzn"}, headers={"accept-language": "de"})
     assert response.status_code == 400
-    message = str(response.json()["near"])
+    message = str(field_errors(response)["near"])
     assert "Den Ort „Aerzn“ kennen wir nicht." in message
     assert "Aerzen" in message  # the suggestion
 

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from courses.models import CourseRun, Enrolment
+from tests.api.conftest import field_errors
 from tests.factories import CourseRunFactory, EnrolmentFactory, make_course, make_lab, moment
 
 pytestmark = pytest.mark.django_db
@@ -89,8 +90,8 @@ def test_run_list_rejects_malformed_filters_and_names_the_parameter(api, query):
     response = api.get("/api/v1/runs/", query)
 
     assert response.status_code == 400
-    assert list(response.json()) == list(query)
-    assert response.json()[next(iter(query))][0]
+    assert list(field_errors(response)) == list(query)
+    assert field_errors(response)[next(iter(query))][0]
 
 
 def test_past_run_detail_is_still_reachable(api):
@@ -111,6 +112,6 @@ def test_unknown_run_is_404(api):
 def test_unknown_run_answers_not_found_in_the_persons_language(api):
     response = api.get("/api/v1/runs/999999/", HTTP_ACCEPT_LANGUAGE="de")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Nicht gefunden.", "code": "not_found"}
+    assert response.json() == {"detail": "Nicht gefunden.", "code": "not_found", "errors": []}
     english = api.get("/api/v1/runs/999999/", HTTP_ACCEPT_LANGUAGE="en")
     assert english.json()["detail"] == "Not found."

@@ -6,6 +6,7 @@ import pytest
 
 from accounts.models import User
 from courses.models import Attendance, Enrolment
+from tests.api.conftest import field_errors
 from tests.factories import CourseRunFactory, EnrolmentFactory, LabRoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,7 @@ def test_invalid_walk_in_is_400_for_the_field_and_nothing_is_created(trainer_api
     response = trainer_api.post(_url(session), body, format="json")
 
     assert response.status_code == 400
-    assert response.json()[field]
+    assert field_errors(response)[field]
     assert not Enrolment.objects.exists()
     assert not Attendance.objects.exists()
 

@@ -6,11 +6,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import DomainError, EmailAlreadyRegistered, WrongPassword
-from .models import EmailChange, User
+from .models import ApiToken, EmailChange, User
 from .selectors import email_is_registered
 from .services import (
+    API_TOKEN_NAME_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
+    ApiTokenLimitReached,
+    api_token_create,
     email_change_request,
     full_name_clean,
     user_name_change,
@@ -277,4 +280,35 @@ class NewPasswordForm(forms.Form):
             self.add_error("current_password", exc.message)
         except DomainError as exc:
             self.add_error("new_password1", exc.message)
+        return None
+
+
+class ApiTokenCreateForm(forms.Form):
+    """A new key for another program, named so that the person can tell it from the others."""
+
+    name = forms.CharField(
+        label=_("Name des Zugangs"),
+        max_length=API_TOKEN_NAME_MAX_LENGTH,
+        help_text=_("Woran Sie den Zugang später erkennen, zum Beispiel „Website der Gemeinde“."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={
+            "required": _("Bitte geben Sie dem Zugang einen Namen, zum Beispiel „Website der Gemeinde“."),
+            "max_length": _(
+                "Der Name ist zu lang. Bitte kürzen Sie ihn auf höchstens %(limit_value)d Zeichen."
+            ),
+        },
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def create_token(self) -> tuple[ApiToken, str] | None:
+        """The new token and its secret; if refused, None and the reason in the form's errors."""
+        try:
+            return api_token_create(user=self.user, name=self.cleaned_data["name"])
+        except ApiTokenLimitReached as exc:
+            self.add_error(None, exc.message)
+        except DomainError as exc:
+            self.add_error("name", exc.message)
         return None

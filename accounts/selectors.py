@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from knox.settings import knox_settings
 
 from .models import ApiToken, EmailChange, Organisation, OrganisationMembership, User
 from .tokens import MAX_AGE
@@ -53,3 +54,10 @@ def api_tokens_for_user(*, user) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(Q(expiry__isnull=True) | Q(expiry__gt=now), user=user).order_by(
         "-created", "-pk"
     )
+
+
+def api_token_rules() -> dict:
+    """How long a new token works (`token_days`, None if for ever) and how many a person may hold at once
+    (`token_limit`, None if any number)."""
+    ttl = knox_settings.TOKEN_TTL
+    return {"token_days": ttl.days if ttl else None, "token_limit": knox_settings.TOKEN_LIMIT_PER_USER}

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from knox.settings import knox_settings
 
 from outbox.services import outbox_add
@@ -223,14 +224,21 @@ API_TOKEN_USE_PRECISION = timedelta(hours=1)
 
 
 class ApiTokenLimitReached(Conflict):
-    default_message = _(
-        "Sie haben schon %(limit)d Zugänge für andere Programme. Bitte widerrufen Sie zuerst einen, den Sie "
-        "nicht mehr brauchen. Das geht unter „Mein Konto“."
-    )
     code = "token_limit"
 
     def __init__(self, message=None):
-        super().__init__(message or self.default_message % {"limit": knox_settings.TOKEN_LIMIT_PER_USER})
+        limit = knox_settings.TOKEN_LIMIT_PER_USER
+        super().__init__(
+            message
+            or ngettext(
+                "Sie haben schon %(limit)d Zugang für andere Programme. Bitte widerrufen Sie zuerst "
+                "einen, den Sie nicht mehr brauchen.",
+                "Sie haben schon %(limit)d Zugänge für andere Programme. Bitte widerrufen Sie zuerst "
+                "einen, den Sie nicht mehr brauchen.",
+                limit,
+            )
+            % {"limit": limit}
+        )
 
 
 class InvalidApiTokenName(DomainError):

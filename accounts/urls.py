@@ -11,6 +11,9 @@ urlpatterns = [
     path("e-mail/", views.account_email_view, name="account_email"),
     path("e-mail/bestaetigen/<str:token>/", views.email_change_confirm_view, name="email_change_confirm"),
     path("passwort/", views.account_password_view, name="account_password"),
+    path("api-zugaenge/", views.api_tokens_view, name="api_tokens"),
+    path("api-zugaenge/<int:pk>/widerrufen/", views.api_token_revoke_view, name="api_token_revoke"),
+    path("api-zugaenge/alle-widerrufen/", views.api_tokens_revoke_all_view, name="api_tokens_revoke_all"),
     path("einloggen/", views.login_view, name="login"),
     path("ausloggen/", views.logout_view, name="logout"),
     # The addresses before logging in and enrolling had words of their own; links in old mails still work.

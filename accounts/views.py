@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,9 +13,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from . import lockout, ratelimit
 from .exceptions import DomainError
-from .forms import EmailChangeForm, LoginForm, NameChangeForm, NewPasswordForm, SignupForm
-from .selectors import email_change_pending
-from .services import email_change_check, email_change_confirm
+from .forms import ApiTokenCreateForm, EmailChangeForm, LoginForm, NameChangeForm, NewPasswordForm, SignupForm
+from .selectors import api_token_rules, api_tokens_for_user, email_change_pending
+from .services import (
+    api_token_revoke,
+    api_tokens_prune_expired,
+    api_tokens_revoke_all,
+    email_change_check,
+    email_change_confirm,
+)
 
 
 def safe_next_url(request) -> str:
@@ -158,7 +164,11 @@ def _rate_limited(request, scope: str) -> bool:
 @never_cache
 def account_view(request):
     """What the site knows of the person, the ways to change it, and the way to their courses."""
-    return render(request, "accounts/account.html", {"pending": email_change_pending(user=request.user)})
+    context = {
+        "pending": email_change_pending(user=request.user),
+        "api_token_count": api_tokens_for_user(user=request.user).count(),
+    }
+    return render(request, "accounts/account.html", context)
 
 
 @login_required
@@ -240,3 +250,54 @@ def account_password_view(request):
             )
             return redirect("accounts:account")
     return render(request, "accounts/account_password.html", {"form": form})
+
+
+# API tokens: keys with which other programs use the API in the person's name.
+
+
+@login_required
+@csrf_protect
+@never_cache
+def api_tokens_view(request):
+    """The person's tokens, and a form for a new one. A new token is shown in the answer to the POST that made
+    it, and never again: only its hash is kept."""
+    form = ApiTokenCreateForm(_posted(request), user=request.user)
+    context = {}
+    if form.is_bound and form.is_valid() and (created := form.create_token()):
+        context["new_token"], context["new_token_secret"] = created
+        form = ApiTokenCreateForm(user=request.user)  # empty again, for another one
+    context["form"] = form
+    api_tokens_prune_expired(user=request.user)
+    context["tokens"] = api_tokens_for_user(user=request.user)
+    context.update(api_token_rules())
+    return render(request, "accounts/api_tokens.html", context)
+
+
+@login_required
+@csrf_protect
+@never_cache
+def api_token_revoke_view(request, pk: int):
+    """A GET asks whether to revoke the token; the POST does it."""
+    token = get_object_or_404(api_tokens_for_user(user=request.user), pk=pk)
+    if request.method == "POST":
+        api_token_revoke(user=request.user, token_id=token.pk)
+        messages.success(
+            request,
+            _("Der Zugang „%(name)s“ ist widerrufen. Programme, die ihn benutzen, werden jetzt abgewiesen.")
+            % {"name": token.name},
+        )
+        return redirect("accounts:api_tokens")
+    return render(request, "accounts/api_token_revoke.html", {"token": token})
+
+
+@login_required
+@csrf_protect
+@never_cache
+def api_tokens_revoke_all_view(request):
+    """A GET asks whether to revoke every token; the POST does it."""
+    if request.method == "POST":
+        api_tokens_revoke_all(user=request.user)
+        messages.success(request, _("Alle Zugänge sind widerrufen. Kein Programm kann sie mehr benutzen."))
+        return redirect("accounts:api_tokens")
+    tokens = api_tokens_for_user(user=request.user)
+    return render(request, "accounts/api_tokens_revoke_all.html", {"tokens": tokens})

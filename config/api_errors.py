@@ -4,10 +4,13 @@ drf-standardized-errors turns every exception into that body (`ExceptionHandler`
 documents it on every operation of the schema (`ErrorSerializer`, settings `DRF_STANDARDIZED_ERRORS`).
 """
 
+import math
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_standardized_errors import formatter as drf_errors_formatter
 from drf_standardized_errors import handler as drf_errors_handler
 from rest_framework import exceptions, serializers
@@ -31,6 +34,8 @@ class ExceptionHandler(drf_errors_handler.ExceptionHandler):
             exc = NotFound()
         if isinstance(exc, DomainError):
             return _DomainAPIException(exc)
+        if isinstance(exc, exceptions.Throttled):
+            return Throttled(exc.wait)
         if isinstance(exc, DjangoValidationError):
             detail = get_error_detail(exc)
             if isinstance(detail, dict) and NON_FIELD_ERRORS in detail:
@@ -52,6 +57,20 @@ class _DomainAPIException(exceptions.APIException):
     def __init__(self, error: DomainError):
         self.status_code = error.status_code
         super().__init__(detail=str(error.message), code=error.code)
+
+
+class Throttled(exceptions.Throttled):
+    """DRF's 429 in plain words; `Retry-After` carries the seconds."""
+
+    def __init__(self, wait: float | None):
+        seconds = max(1, math.ceil(wait or 1))
+        detail = ngettext(
+            "Zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es in %(seconds)d Sekunde wieder.",
+            "Zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es in %(seconds)d Sekunden wieder.",
+            seconds,
+        ) % {"seconds": seconds}
+        exceptions.APIException.__init__(self, detail=detail, code="throttled")
+        self.wait = seconds
 
 
 class ServerError(exceptions.APIException):

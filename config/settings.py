@@ -233,7 +233,14 @@ REST_FRAMEWORK = {
     # Documents the error answers of every operation as well (drf-standardized-errors).
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"enrol": "30/hour", "token": "20/hour"},
+    # Anonymous clients (the municipalities' websites read the offer without a token) per address; enrolment
+    # and token requests have their own, stricter scopes. Each answers 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="120/minute"),
+        "enrol": env.str("API_ENROL_RATE", default="30/hour"),
+        "token": env.str("API_TOKEN_RATE", default="20/hour"),
+    },
     # Throttles read the client's address as the login limiter does (`accounts.lockout.client_ip`).
     "NUM_PROXIES": env.int("RATE_LIMIT_PROXY_COUNT", default=0),
     "DATETIME_FORMAT": "iso-8601",

@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, OrganisationMembership, User
+from .models import ApiToken, Organisation, OrganisationMembership, User
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -76,3 +76,22 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("name", "municipality")
     inlines = [MembershipInline]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens can be looked at and revoked (deleted) here; only the person makes one, as only they may
+    see it."""
+
+    list_display = ("name", "user", "created", "expiry", "last_used_at")
+    search_fields = ("name", "user__email", "user__full_name")
+    list_select_related = ("user",)
+    fields = ("name", "user", "created", "expiry", "last_used_at")
+    readonly_fields = fields
+    ordering = ("-created",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory
@@ -339,3 +340,26 @@ def test_the_token_pages_render_in_english(logged_in, person):
         response = logged_in.get(f"/en{url}")
         assert response.status_code == 200
         assert '<html lang="en">' in response.content.decode()
+
+
+# The admin
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(UserFactory(email="admin@example.org", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_the_admin_lists_tokens_without_their_secret_and_revokes_one(superuser_client, person):
+    token, secret = api_token_create(user=person, name="Website der Gemeinde")
+
+    listing = superuser_client.get(reverse("admin:accounts_apitoken_changelist"), {"q": "erika"})
+    assert "Website der Gemeinde" in listing.content.decode()
+    detail = superuser_client.get(reverse("admin:accounts_apitoken_change", args=[token.pk])).content.decode()
+    assert secret not in detail and token.digest not in detail
+    assert superuser_client.get(reverse("admin:accounts_apitoken_add")).status_code == 403
+
+    superuser_client.post(reverse("admin:accounts_apitoken_delete", args=[token.pk]), {"post": "yes"})
+
+    assert not ApiToken.objects.exists()

@@ -62,6 +62,7 @@ test-clock: venv
 bench: venv
 	$(PY) -m bench
 	$(PY) -m bench.catalogue
+	$(PY) -m bench.api
 	$(PY) -m bench.certificates
 
 lint: venv

@@ -107,7 +107,9 @@ def courses_for_catalogue(*, filters: CatalogueFilters = CatalogueFilters()) -> 
     if place is not None:
         courses = courses.annotate(distance_km=_distance_from(place))
         ordering.insert(0, F("distance_km").asc(nulls_last=True))
-    return courses.distinct().prefetch_related("competences").order_by(*ordering)
+    # No DISTINCT: every filter keeps one row per course (a competence code is unique), and DISTINCT over the
+    # annotated columns would make a paginator's count compute every annotation of every course.
+    return courses.prefetch_related("competences").order_by(*ordering)
 
 
 def _distance_from(place: Place, lab_field: str = "path__startswith") -> Case:

@@ -1,5 +1,6 @@
 """API authentication with the person's API tokens (`ApiToken`)."""
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
 
 from .services import api_token_mark_used
@@ -13,3 +14,9 @@ class ApiTokenAuthentication(TokenAuthentication):
         user, token = super().validate_user(auth_token)
         api_token_mark_used(token=token)
         return user, token
+
+
+class ApiTokenScheme(KnoxTokenScheme):
+    """The schema describes it as knox's: `Authorization: Token <token>`."""
+
+    target_class = ApiTokenAuthentication

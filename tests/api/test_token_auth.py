@@ -26,8 +26,12 @@ def _client(token: str) -> APIClient:
 
 
 def _refused(response) -> bool:
-    """Whether the API refused the token sent (401, or 403 while session authentication comes first)."""
-    return response.status_code in (401, 403) and response.json()["code"] == "authentication_failed"
+    """Whether the API refused the token sent: 401, asking for a token."""
+    return (
+        response.status_code == 401
+        and response.json()["code"] == "authentication_failed"
+        and response["WWW-Authenticate"] == "Token"
+    )
 
 
 def _token(api, **extra) -> dict:
@@ -220,7 +224,7 @@ def test_delete_with_a_browser_session_says_there_is_no_token(api):
 def test_delete_without_credentials_is_refused(api):
     response = api.delete(TOKEN)
 
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
 
 

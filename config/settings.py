@@ -223,9 +223,10 @@ WAGTAILEMBEDS_FINDERS = []
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 REST_FRAMEWORK = {
+    # The token first: a request without credentials then answers 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",

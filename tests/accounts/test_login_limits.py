@@ -299,8 +299,8 @@ def test_api_lock_answers_429_with_a_code_and_retry_after(client, anna):
 
     body = response.json()
     assert response.status_code == 429
-    assert set(body) == {"detail", "code"}
-    assert body["code"] == "login_locked"
+    assert set(body) == {"code", "detail", "errors"}
+    assert body["code"] == "login_locked" and body["errors"] == []
     assert "ab 14:35 Uhr" in body["detail"]
     assert response["Retry-After"] == str(WINDOW)
 

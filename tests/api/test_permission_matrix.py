@@ -81,13 +81,8 @@ ROLES = (
     "admin",
 )
 
-# What anonymous requests to an operation that needs a person answer: 401, naming the way in
-# (`WWW-Authenticate: Token`). The cells expecting it are xfail for the reason below until settings are fixed.
+# What anonymous requests to an operation that needs a person answer: 401, naming the way in.
 UNAUTHENTICATED = 401
-ANONYMOUS_GETS_403 = (
-    "config/settings.py lists SessionAuthentication before knox's TokenAuthentication, so DRF answers a "
-    "request without credentials with 403 and no WWW-Authenticate header instead of 401"
-)
 
 
 # The scenario
@@ -393,8 +388,6 @@ def _cells():
         for role in ROLES:
             expected = row.expected[role]
             reason = row.wrong.get(role)
-            if reason is None and role == "anonymous" and expected == UNAUTHENTICATED:
-                reason = ANONYMOUS_GETS_403
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
             yield pytest.param(row, role, expected, id=f"{row.operation} · {role}", marks=marks)
 

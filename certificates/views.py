@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.authentication import request_person
 from accounts.exceptions import NotFound
 
 from .codes import normalise_code
@@ -85,7 +86,7 @@ def certificate_pdf_view(request, code):
         raise Http404
     language = asked_language(request, certificate)
     try:
-        file = certificate_pdf_file(certificate=certificate, user=request.user, language=language)
+        file = certificate_pdf_file(certificate=certificate, user=request_person(request), language=language)
     except NotFound as exc:
         raise Http404 from exc
     response = FileResponse(

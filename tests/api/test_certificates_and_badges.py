@@ -3,10 +3,11 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from accounts.services import api_token_create
 from certificates.models import Certificate, CertificateFile
 from courses.models import BadgeAssertion, BadgeClass, Enrolment
 from tests.api.conftest import count_queries
-from tests.factories import EnrolmentFactory, moment
+from tests.factories import EnrolmentFactory, UserFactory, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +203,29 @@ def test_my_badges_needs_a_signed_in_person(api):
 
     assert response.status_code in (401, 403)
     assert str(assertion.uuid) not in response.content.decode()
+
+
+def test_the_pdf_url_downloads_with_the_token_that_listed_it(api, person):
+    make_certificate(EnrolmentFactory(user=person, status=Enrolment.Status.COMPLETED))
+    _token, key = api_token_create(user=person, name="Mein Programm")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    pdf_url = api.get("/api/v1/me/certificates/").json()["results"][0]["pdf_url"]
+    response = api.get(pdf_url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("authorization", ["someone_else", "wrong", "none"])
+def test_the_pdf_url_answers_404_to_any_other_token_or_none(api, person, authorization):
+    make_certificate(EnrolmentFactory(user=person, status=Enrolment.Status.COMPLETED))
+    if authorization == "someone_else":
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=UserFactory())[1]}")
+    elif authorization == "wrong":
+        api.credentials(HTTP_AUTHORIZATION="Token " + "0" * 64)
+
+    response = api.get("/zertifikate/K7QM3XRT9HVD.pdf")
+
+    assert response.status_code == 404

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import connection
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -221,7 +222,10 @@ def run_cards(*, include_past: bool = False) -> QuerySet[CourseRun]:
     them in the visitor's language; `run_list` fetches them."""
     runs = with_seat_counts(CourseRun.objects.all())
     if not include_past:
-        runs = runs.filter(status=CourseRun.Status.SCHEDULED, last_start__gte=timezone.now())
+        # "A session still to begin" rather than `last_start`: the database stops at the first such session,
+        # and a paginator's count carries no subquery that sorts each run's sessions.
+        upcoming = Session.objects.filter(run=OuterRef("pk"), start__gte=timezone.now())
+        runs = runs.filter(Exists(upcoming), status=CourseRun.Status.SCHEDULED)
     return runs.select_related("room").prefetch_related("sessions").order_by("first_start", "pk")
 
 

@@ -295,9 +295,13 @@ def api_tokens_revoke_all(*, user: User) -> int:
     return deleted
 
 
-def api_tokens_prune_expired(*, user: User) -> int:
-    """Delete the person's tokens that have expired (knox deletes them too, but only when one is used)."""
-    deleted, _by_model = ApiToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
+def api_tokens_prune_expired(*, user: User | None = None) -> int:
+    """Delete the person's expired tokens, or everyone's without a person. knox deletes them too, but only
+    when one is used, so the tokens of people who never come back would stay."""
+    expired = ApiToken.objects.filter(expiry__lte=timezone.now())
+    if user is not None:
+        expired = expired.filter(user=user)
+    deleted, _by_model = expired.delete()
     return deleted
 
 

@@ -204,6 +204,7 @@ CELERY_BEAT_SCHEDULE = {
     "courses-remind-sessions": {"task": "courses.tasks.remind_sessions", "schedule": 15 * 60},
     "courses-remind-unnamed-seats": {"task": "courses.tasks.remind_unnamed_seats", "schedule": 60 * 60},
     "courses-release-unnamed-seats": {"task": "courses.tasks.release_unnamed_seats", "schedule": 15 * 60},
+    "accounts-prune-api-tokens": {"task": "accounts.tasks.prune_api_tokens", "schedule": 24 * 60 * 60},
 }
 
 WAGTAIL_SITE_NAME = "Regionallabore"

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts.authentication import ApiTokenAuthentication
 from accounts.models import ApiToken
 from accounts.services import api_token_create
+from accounts.tasks import prune_api_tokens
 from tests.api.conftest import field_errors
 from tests.conftest import CLOCK_START
 from tests.factories import UserFactory
@@ -91,6 +92,18 @@ def test_listing_deletes_expired_tokens(person, clock):
 
     assert [row["name"] for row in rows] == ["Neu"]
     assert list(ApiToken.objects.values_list("name", flat=True)) == ["Neu"]
+
+
+def test_the_daily_task_deletes_everyones_expired_tokens_and_keeps_the_rest(person, other, clock):
+    api_token_create(user=person, name="Alt")
+    api_token_create(user=other, name="Auch alt")
+    clock.shift(timedelta(days=60))
+    api_token_create(user=other, name="Neu")
+    clock.shift(timedelta(days=31))
+
+    assert prune_api_tokens.delay().get() == 2
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["Neu"]
+    assert prune_api_tokens.delay().get() == 0
 
 
 def test_the_list_takes_as_many_queries_for_eight_tokens_as_for_two(person):

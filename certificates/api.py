@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.exceptions import NotFound
+from core.api import ConditionalGetMixin, ErrorSerializer
 
 from . import selectors
 from .models import Certificate
@@ -24,7 +25,7 @@ class MyCertificatesView(generics.ListAPIView):
         return selectors.certificates_for_user(user=self.request.user)
 
 
-class CertificateVerifyView(APIView):
+class CertificateVerifyView(ConditionalGetMixin, APIView):
     """Check a certificate by its code: anyone may, without signing in."""
 
     permission_classes = [permissions.AllowAny]
@@ -32,7 +33,9 @@ class CertificateVerifyView(APIView):
     @extend_schema(
         responses={
             200: CertificateVerificationSerializer,
-            404: OpenApiResponse(description="Zu diesem Prüfcode gibt es kein Zertifikat."),
+            404: OpenApiResponse(
+                ErrorSerializer, description=_("Zu diesem Prüfcode gibt es kein Zertifikat.")
+            ),
         }
     )
     def get(self, request, code: str):

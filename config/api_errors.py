@@ -1,7 +1,7 @@
 """The API's one error shape: `{"code", "detail", "errors": [{"attr", "code", "detail"}]}`.
 
 drf-standardized-errors turns every exception into that body (`ExceptionHandler`, `ExceptionFormatter`) and
-documents it on every operation of the schema (`ErrorSerializer`, settings `DRF_STANDARDIZED_ERRORS`).
+documents it on every operation of the schema (`core.api.ErrorSerializer`, setting `DRF_STANDARDIZED_ERRORS`).
 """
 
 import math
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from drf_standardized_errors import formatter as drf_errors_formatter
 from drf_standardized_errors import handler as drf_errors_handler
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 
@@ -111,28 +111,3 @@ class ExceptionFormatter(drf_errors_formatter.ExceptionFormatter):
             fields = ", ".join(dict.fromkeys(error["attr"] for error in errors))
             detail = str(_("Bitte prüfen Sie diese Angaben: %(fields)s.") % {"fields": fields})
         return {"code": "invalid", "detail": detail, "errors": errors}
-
-
-class ErrorItemSerializer(serializers.Serializer):
-    attr = serializers.CharField(
-        allow_null=True,
-        help_text=_(
-            "Das Feld, dessen Wert nicht passt, bei verschachtelten Feldern mit Punkten "
-            "(`sessions.0.start`); null, wenn es die ganze Anfrage betrifft."
-        ),
-    )
-    code = serializers.CharField(help_text=_("Kurzer, fester Code für Programme, zum Beispiel `max_length`."))
-    detail = serializers.CharField(help_text=_("Die Meldung für Menschen, in der Sprache der Anfrage."))
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The one shape of every error the API answers with."""
-
-    code = serializers.CharField(
-        help_text=_("Kurzer, fester Code für Programme, zum Beispiel `invalid`, `not_found`, `run_full`.")
-    )
-    detail = serializers.CharField(help_text=_("Die Meldung für Menschen, in der Sprache der Anfrage."))
-    errors = ErrorItemSerializer(many=True, help_text=_("Die Fehler je Feld; leer, wenn es keine gibt."))
-
-    class Meta:
-        ref_name = "Error"

@@ -253,7 +253,7 @@ DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_FORMATTER_CLASS": "config.api_errors.ExceptionFormatter",
     "ERROR_SCHEMAS": dict.fromkeys(
         ("400", "401", "403", "404", "405", "406", "409", "415", "429", "500"),
-        "config.api_errors.ErrorSerializer",
+        "core.api.ErrorSerializer",
     ),
     "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "415", "429", "500"],
 }

@@ -6,6 +6,8 @@ from datetime import datetime
 from django.http import HttpRequest, JsonResponse
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import http_date
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 API_PREFIX = "/api/"
 
@@ -46,3 +48,28 @@ class ConditionalGetMixin:
         return get_conditional_response(
             request._request, etag=response["ETag"], last_modified=last_modified, response=response
         )
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    attr = serializers.CharField(
+        allow_null=True,
+        help_text=_(
+            "Das Feld, dessen Wert nicht passt, bei verschachtelten Feldern mit Punkten "
+            "(`sessions.0.start`); null, wenn es die ganze Anfrage betrifft."
+        ),
+    )
+    code = serializers.CharField(help_text=_("Kurzer, fester Code für Programme, zum Beispiel `max_length`."))
+    detail = serializers.CharField(help_text=_("Die Meldung für Menschen, in der Sprache der Anfrage."))
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every error the API answers with."""
+
+    code = serializers.CharField(
+        help_text=_("Kurzer, fester Code für Programme, zum Beispiel `invalid`, `not_found`, `run_full`.")
+    )
+    detail = serializers.CharField(help_text=_("Die Meldung für Menschen, in der Sprache der Anfrage."))
+    errors = ErrorItemSerializer(many=True, help_text=_("Die Fehler je Feld; leer, wenn es keine gibt."))
+
+    class Meta:
+        ref_name = "Error"

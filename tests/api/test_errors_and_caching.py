@@ -7,7 +7,9 @@ from django.utils.http import http_date
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
+from certificates.models import Certificate
 from tests.api.conftest import field_errors
+from tests.api.test_certificates_and_badges import make_certificate
 from tests.factories import CourseRunFactory, EnrolmentFactory, UserFactory, make_course, make_lab
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +226,17 @@ def test_errors_and_writes_carry_no_etag(api):
 
     assert missing.status_code == 404 and "ETag" not in missing
     assert written.status_code == 200 and "ETag" not in written
+
+
+def test_certificate_verification_answers_304_while_nothing_changed(api):
+    certificate = make_certificate()
+    url = "/api/v1/certificates/verify/K7QM3XRT9HVD/"
+    first = api.get(url)
+
+    assert api.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=Certificate.Status.REVOKED, revoked_at=certificate.issued_at
+    )
+    revoked = api.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert revoked.status_code == 200
+    assert revoked.json()["status"] == "revoked"

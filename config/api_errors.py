@@ -34,6 +34,11 @@ class ExceptionHandler(drf_errors_handler.ExceptionHandler):
             exc = NotFound()
         if isinstance(exc, DomainError):
             return _DomainAPIException(exc)
+        if isinstance(exc, exceptions.ParseError):
+            # DRF's message quotes the parser's English error ("JSON parse error - Expecting value ...").
+            return exceptions.ParseError(
+                _("Der Inhalt der Anfrage lässt sich nicht lesen. Bitte senden Sie gültiges JSON.")
+            )
         if isinstance(exc, exceptions.Throttled):
             return Throttled(exc.wait)
         if isinstance(exc, DjangoValidationError):

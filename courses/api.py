@@ -8,17 +8,25 @@ Views parse input, call one service or selector and answer; rules and permission
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import translation
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Organisation
 from accounts.selectors import organisations_of_contact
+from core.api import ErrorSerializer
 
 from . import services
 from .badges.selectors import badge_assertions_for_user
@@ -57,8 +65,21 @@ from .serializers import (
 )
 from .trainer.selectors import session_attendance
 
-DOMAIN_ERROR = OpenApiResponse(description="Fehler mit Begründung in `detail`.")
-NOT_FOUND = OpenApiResponse(description="Nicht gefunden, oder nicht für Sie sichtbar.")
+
+def error(description) -> OpenApiResponse:
+    """An error answer in the API's one shape. The schema finds most error answers itself; these are the ones
+    only the services know of, or whose reasons are worth saying."""
+    return OpenApiResponse(response=ErrorSerializer, description=description)
+
+
+DOMAIN_ERROR = error(
+    _("Ungültige Angaben (je Feld) oder eine Regel lässt es nicht zu; der Grund steht in `detail`.")
+)
+NOT_ALLOWED = error(_("Sie dürfen das nicht (Code `not_allowed`)."))
+NOT_FOUND = error(_("Nicht gefunden, oder nicht für Sie sichtbar."))
+RUN_CLOSED = error(_("Der Kurs ist abgeschlossen oder abgesagt (Code `run_closed`)."))
+# Slugs as Wagtail makes them (letters, digits, hyphens, underscores); anything else is no address.
+SLUG_PATTERN = r"[-\w]+"
 
 
 def bookings_with_places(*, user) -> QuerySet[Booking]:
@@ -81,9 +102,82 @@ class FormatIsAFilter(DefaultContentNegotiation):
         URL_FORMAT_OVERRIDE = None
 
 
+COURSE_EXAMPLE = {
+    "lab": "regionallabor-hameln",
+    "title": "Videotelefonie mit der Familie",
+    "summary": "Wir lernen Schritt für Schritt, wie Sie mit dem Tablet Ihre Enkel sehen und hören.",
+    "body": "<p>Bringen Sie Ihr Tablet mit. Wir üben in kleinen Gruppen.</p>",
+    "audience": "citizens",
+    "topic": "communication",
+    "format": "in_person",
+    "level": 1,
+    "competences": ["2.1", "2.4"],
+    "prerequisites": "Keine",
+    "bring_along": "Tablet oder Smartphone mit geladenem Akku",
+    "price": "kostenfrei",
+    "attendance_rule_percent": 80,
+}
+RUN_EXAMPLE = {
+    "course": 42,
+    "title": "Abendkurs",
+    "capacity": 12,
+    "room": None,
+    "venue_name": "Bürgerhaus Tündern",
+    "venue_address": "Schulstraße 3, 31789 Hameln",
+    "enrolment_closes_at": "2027-03-01T12:00:00+01:00",
+    "trainers": [7],
+}
+
+
 @extend_schema_view(
-    create=extend_schema(request=CourseCreateSerializer, responses={201: CourseDetailSerializer}),
-    partial_update=extend_schema(request=CourseUpdateSerializer, responses={200: CourseDetailSerializer}),
+    list=extend_schema(
+        description=_(
+            "Die veröffentlichten Kursangebote, das mit dem nächsten Termin zuerst "
+            "(mit `near` das nächstgelegene zuerst)."
+        )
+    ),
+    retrieve=extend_schema(
+        description=_("Ein Kursangebot mit Beschreibung, Voraussetzungen und Mindestanwesenheit."),
+        responses={200: CourseDetailSerializer, 404: NOT_FOUND},
+    ),
+    create=extend_schema(
+        description=_(
+            "Ein neues Kursangebot unter einem Labor veröffentlichen; nur die Laborleitung dieses Labors "
+            "darf das. Ohne `slug` wird die Kurzadresse aus dem Titel gebildet."
+        ),
+        request=CourseCreateSerializer,
+        responses={201: CourseDetailSerializer, 400: DOMAIN_ERROR, 403: NOT_ALLOWED},
+        examples=[
+            OpenApiExample(_("Kurs für Bürgerinnen und Bürger"), value=COURSE_EXAMPLE, request_only=True),
+            OpenApiExample(
+                _("Nur das Nötigste"),
+                value={
+                    "lab": "regionallabor-hameln",
+                    "title": "Sicher im Netz",
+                    "summary": "Passwörter und Betrug.",
+                },
+                request_only=True,
+            ),
+        ],
+    ),
+    partial_update=extend_schema(
+        description=_(
+            "Ein Kursangebot ändern und die Änderung veröffentlichen; nur die Laborleitung seines Labors "
+            "darf das. Nur die gesendeten Felder ändern sich."
+        ),
+        request=CourseUpdateSerializer,
+        responses={200: CourseDetailSerializer, 400: DOMAIN_ERROR, 403: NOT_ALLOWED, 404: NOT_FOUND},
+        examples=[
+            OpenApiExample(
+                _("Neuer Titel und Preis"),
+                value={"title": "Videotelefonie für Einsteiger", "price": "5 Euro"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                _("Kompetenzen und Niveau"), value={"competences": ["2.1"], "level": 2}, request_only=True
+            ),
+        ],
+    ),
 )
 class CourseViewSet(
     mixins.ListModelMixin,
@@ -92,7 +186,10 @@ class CourseViewSet(
 ):
     """Published course offers. Lab managers create and change the offers of their labs."""
 
+    parser_classes = [JSONParser]
+
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     filterset_class = CourseFilter
     content_negotiation_class = FormatIsAFilter
 
@@ -136,8 +233,44 @@ class CourseViewSet(
 
 
 @extend_schema_view(
-    create=extend_schema(request=RunCreateSerializer, responses={201: RunSerializer}),
-    partial_update=extend_schema(request=RunUpdateSerializer, responses={200: RunSerializer}),
+    list=extend_schema(
+        description=_(
+            "Die Kurstermine, der nächste zuerst (mit `near` der nächstgelegene zuerst). "
+            "Ohne Zeitraum nur die kommenden."
+        )
+    ),
+    retrieve=extend_schema(
+        description=_("Ein Kurstermin mit seinen Treffen, freien Plätzen und der Länge der Warteliste."),
+        responses={200: RunSerializer, 404: NOT_FOUND},
+    ),
+    create=extend_schema(
+        description=_(
+            "Einen Kurstermin zu einem Kursangebot anlegen; nur die Laborleitung des Labors darf das. Die "
+            "Kursleitung braucht eine Rolle in diesem Labor; die Treffen kommen danach über `sessions/`."
+        ),
+        request=RunCreateSerializer,
+        responses={201: RunSerializer, 400: DOMAIN_ERROR, 403: NOT_ALLOWED},
+        examples=[
+            OpenApiExample(_("Abendkurs an einem anderen Ort"), value=RUN_EXAMPLE, request_only=True),
+            OpenApiExample(_("Nur das Nötigste"), value={"course": 42, "capacity": 10}, request_only=True),
+        ],
+    ),
+    partial_update=extend_schema(
+        description=_(
+            "Einen geplanten Kurstermin ändern; nur die Laborleitung darf das. Weniger Plätze, als schon "
+            "vergeben sind, gehen nicht; zusätzliche Plätze bekommen sofort die Wartenden."
+        ),
+        request=RunUpdateSerializer,
+        responses={200: RunSerializer, 400: DOMAIN_ERROR, 403: NOT_ALLOWED, 404: NOT_FOUND, 409: RUN_CLOSED},
+        examples=[
+            OpenApiExample(_("Mehr Plätze"), value={"capacity": 16}, request_only=True),
+            OpenApiExample(
+                _("Anmeldeschluss und Kursleitung"),
+                value={"enrolment_closes_at": "2027-03-01T12:00:00+01:00", "trainers": [7, 9]},
+                request_only=True,
+            ),
+        ],
+    ),
 )
 class RunViewSet(
     mixins.ListModelMixin,
@@ -146,6 +279,8 @@ class RunViewSet(
 ):
     """Scheduled runs with their sessions and seats. The list shows upcoming runs unless a date range is
     given."""
+
+    parser_classes = [JSONParser]
 
     serializer_class = RunSerializer
     filterset_class = RunFilter
@@ -176,7 +311,28 @@ class RunViewSet(
         run = run_get(run_id=run.pk)
         return Response(RunSerializer(run, context=self.get_serializer_context()).data, status=code)
 
-    @extend_schema(request=SessionWriteSerializer, responses={201: SessionSerializer, 400: DOMAIN_ERROR})
+    @extend_schema(
+        description=_("Dem Kurstermin ein Treffen hinzufügen; nur die Laborleitung darf das."),
+        request=SessionWriteSerializer,
+        responses={
+            201: SessionSerializer,
+            400: DOMAIN_ERROR,
+            403: NOT_ALLOWED,
+            404: NOT_FOUND,
+            409: RUN_CLOSED,
+        },
+        examples=[
+            OpenApiExample(
+                _("Ein Treffen am Abend"),
+                value={
+                    "start": "2027-03-09T18:00:00+01:00",
+                    "end": "2027-03-09T20:00:00+01:00",
+                    "location": "",
+                },
+                request_only=True,
+            )
+        ],
+    )
     @action(detail=True, methods=["post"])
     def sessions(self, request, pk=None):
         """Add a session to the run (lab managers)."""
@@ -187,11 +343,13 @@ class RunViewSet(
         return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        description=_("Einen Platz nehmen, oder einen Platz auf der Warteliste, wenn der Kurs voll ist."),
         request=None,
         responses={
             201: EnrolmentSerializer,
-            400: OpenApiResponse(description="Anmeldung geschlossen; der Grund steht in `detail`."),
-            409: OpenApiResponse(description="Bereits angemeldet."),
+            400: error(_("Anmeldung geschlossen; der Grund steht in `detail`.")),
+            404: NOT_FOUND,
+            409: error(_("Bereits angemeldet.")),
         },
     )
     @action(
@@ -211,12 +369,18 @@ class RunViewSet(
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        description=_(
+            "Plätze für eine Organisation buchen, für die Sie Ansprechperson sind; die Namen kommen später."
+        ),
         request=BookingCreateSerializer,
         responses={
             201: BookingSerializer,
-            400: OpenApiResponse(
-                description="Ungültige Angaben (je Feld), Anmeldung geschlossen, oder zu wenige Plätze frei "
-                "(Code `not_enough_seats`; der Grund steht in `detail`)."
+            404: NOT_FOUND,
+            400: error(
+                _(
+                    "Ungültige Angaben (je Feld), Anmeldung geschlossen, oder zu wenige Plätze frei "
+                    "(Code `not_enough_seats`; der Grund steht in `detail`)."
+                )
             ),
         },
     )
@@ -237,14 +401,17 @@ class RunViewSet(
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        description=_(
+            "Den Kurs nach seinem letzten Treffen abschließen: wer oft genug da war, hat ihn geschafft. Ein "
+            "abgeschlossener Kurs antwortet beim zweiten Mal mit denselben Zahlen."
+        ),
         request=None,
         responses={
             200: RunCloseResultSerializer,
-            400: OpenApiResponse(
-                description="Der letzte Termin hat noch nicht begonnen (Code `run_not_finished`)."
-            ),
-            403: OpenApiResponse(description="Sie leiten diesen Kurs nicht."),
-            409: OpenApiResponse(description="Der Kurs wurde abgesagt."),
+            404: NOT_FOUND,
+            400: error(_("Der letzte Termin hat noch nicht begonnen (Code `run_not_finished`).")),
+            403: error(_("Sie leiten diesen Kurs nicht.")),
+            409: error(_("Der Kurs wurde abgesagt.")),
         },
     )
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated, TeachesRun])
@@ -257,10 +424,31 @@ class RunViewSet(
 
 
 @extend_schema_view(
-    partial_update=extend_schema(request=SessionWriteSerializer, responses={200: SessionSerializer}),
+    partial_update=extend_schema(
+        description=_(
+            "Ein Treffen verschieben oder an einen anderen Ort legen; nur die Laborleitung darf das."
+        ),
+        request=SessionWriteSerializer,
+        responses={
+            200: SessionSerializer,
+            400: DOMAIN_ERROR,
+            403: NOT_ALLOWED,
+            404: NOT_FOUND,
+            409: RUN_CLOSED,
+        },
+        examples=[
+            OpenApiExample(
+                _("Eine Stunde später"),
+                value={"start": "2027-03-09T19:00:00+01:00", "end": "2027-03-09T21:00:00+01:00"},
+                request_only=True,
+            )
+        ],
+    ),
 )
 class SessionViewSet(viewsets.GenericViewSet):
     """Sessions: lab managers move them, trainers record who came."""
+
+    parser_classes = [JSONParser]
 
     serializer_class = SessionSerializer
 
@@ -279,21 +467,27 @@ class SessionViewSet(viewsets.GenericViewSet):
     @extend_schema(
         methods=["get"],
         request=None,
-        responses={200: AttendanceSerializer(many=True)},
-        description="Who holds a seat and what is recorded for this session.",
+        responses={200: AttendanceSerializer(many=True), 404: NOT_FOUND},
+        description=_("Wer einen Platz hat und was für dieses Treffen erfasst ist."),
     )
     @extend_schema(
         methods=["put"],
         request=AttendanceSerializer(many=True),
         responses={
             200: AttendanceSerializer(many=True),
-            400: OpenApiResponse(
-                description="Ungültige Liste, Kurs abgeschlossen, oder das Treffen ist mehr als einen Tag "
-                "entfernt (Code `attendance_too_early`); der Grund steht in `detail`."
+            404: NOT_FOUND,
+            409: RUN_CLOSED,
+            400: error(
+                _(
+                    "Ungültige Liste, Kurs abgeschlossen, oder das Treffen ist mehr als einen Tag "
+                    "entfernt (Code `attendance_too_early`); der Grund steht in `detail`."
+                )
             ),
         },
-        description="Record attendance for the listed enrolments; all or nothing. Possible from the day "
-        "before the session.",
+        description=_(
+            "Die Anwesenheit der genannten Plätze erfassen, alle oder keinen. "
+            "Möglich ab dem Tag vor dem Treffen."
+        ),
     )
     @action(
         detail=True,
@@ -315,17 +509,23 @@ class SessionViewSet(viewsets.GenericViewSet):
         return Response(AttendanceSerializer(rows, many=True).data)
 
     @extend_schema(
+        description=_(
+            "Jemanden eintragen, der ohne Anmeldung gekommen ist, als anwesend, solange Plätze frei sind. "
+            "Mit E-Mail-Adresse gehört der Platz zum Konto dieser Person."
+        ),
         request=WalkInCreateSerializer,
         responses={
             201: AttendanceSerializer,
-            400: OpenApiResponse(
-                description="Ungültiger Name oder E-Mail-Adresse (je Feld), kein Platz mehr frei (Code "
-                "`run_full`), Kurs abgeschlossen, oder das Treffen ist mehr als einen Tag entfernt (Code "
-                "`attendance_too_early`)."
+            400: error(
+                _(
+                    "Ungültiger Name oder E-Mail-Adresse (je Feld), kein Platz mehr frei (Code "
+                    "`run_full`), Kurs abgeschlossen, oder das Treffen ist mehr als einen Tag entfernt (Code "
+                    "`attendance_too_early`)."
+                )
             ),
-            403: OpenApiResponse(description="Sie leiten diesen Kurs nicht."),
+            403: error(_("Sie leiten diesen Kurs nicht.")),
             404: NOT_FOUND,
-            409: OpenApiResponse(description="Diese Person hat schon einen Platz in diesem Kurs."),
+            409: error(_("Diese Person hat schon einen Platz in diesem Kurs.")),
         },
     )
     @action(
@@ -363,7 +563,14 @@ class EnrolmentViewSet(viewsets.GenericViewSet):
             return Enrolment.objects.all()
         return enrolments_manageable_by(user=self.request.user)
 
-    @extend_schema(request=None, responses={200: EnrolmentSerializer, 400: DOMAIN_ERROR})
+    @extend_schema(
+        description=_(
+            "Den Platz zurückgeben; die erste Person auf der Warteliste bekommt ihn. Nach der Absagefrist "
+            "des Kurses bleibt der Platz (400, die Frist steht in `detail`)."
+        ),
+        request=None,
+        responses={200: EnrolmentSerializer, 400: DOMAIN_ERROR, 403: NOT_ALLOWED, 404: NOT_FOUND},
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Give the seat back; the first person waiting gets it. After the course's cancellation deadline
@@ -371,14 +578,22 @@ class EnrolmentViewSet(viewsets.GenericViewSet):
         enrolment = services.enrolment_cancel(enrolment=self.get_object(), by=request.user)
         return Response(EnrolmentSerializer(enrolment).data)
 
-    @extend_schema(request=None, responses={200: EnrolmentSerializer, 400: DOMAIN_ERROR, 404: NOT_FOUND})
+    @extend_schema(
+        description=_("Den angebotenen Platz annehmen, solange das Angebot gilt (`offer_expires_at`)."),
+        request=None,
+        responses={200: EnrolmentSerializer, 400: DOMAIN_ERROR, 403: NOT_ALLOWED, 404: NOT_FOUND},
+    )
     @action(detail=True, methods=["post"], url_path="accept-offer")
     def accept_offer(self, request, pk=None):
         """Take the seat offered, while the offer holds (`offer_expires_at`)."""
         enrolment = services.offer_accept(enrolment=self.get_object(), by=request.user)
         return Response(EnrolmentSerializer(enrolment).data)
 
-    @extend_schema(request=None, responses={200: EnrolmentSerializer, 400: DOMAIN_ERROR, 404: NOT_FOUND})
+    @extend_schema(
+        description=_("Den angebotenen Platz ablehnen; er geht an die nächste Person auf der Warteliste."),
+        request=None,
+        responses={200: EnrolmentSerializer, 400: DOMAIN_ERROR, 403: NOT_ALLOWED, 404: NOT_FOUND},
+    )
     @action(detail=True, methods=["post"], url_path="decline-offer")
     def decline_offer(self, request, pk=None):
         """Say no to the seat offered; it goes to the next person waiting."""
@@ -386,6 +601,7 @@ class EnrolmentViewSet(viewsets.GenericViewSet):
         return Response(EnrolmentSerializer(enrolment).data)
 
 
+@extend_schema_view(get=extend_schema(description=_("Ihre Anmeldungen, die neueste zuerst.")))
 class MyEnrolmentsView(generics.ListAPIView):
     """The signed-in person's enrolments, newest first."""
 
@@ -398,6 +614,7 @@ class MyEnrolmentsView(generics.ListAPIView):
         return enrolment_list_for_user(user=self.request.user)
 
 
+@extend_schema_view(get=extend_schema(description=_("Ihre Badges (Open Badges 2.0), der neueste zuerst.")))
 class MyBadgesView(generics.ListAPIView):
     """The signed-in person's badges (Open Badges 2.0 hosted assertions), newest first."""
 
@@ -410,6 +627,11 @@ class MyBadgesView(generics.ListAPIView):
         return badge_assertions_for_user(user=self.request.user)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        description=_("Die Organisationen, für die Sie Ansprechperson sind und Plätze buchen können.")
+    )
+)
 class MyOrganisationsView(generics.ListAPIView):
     """The organisations the signed-in person is a contact of, by name: those they may book seats for."""
 
@@ -422,6 +644,9 @@ class MyOrganisationsView(generics.ListAPIView):
         return organisations_of_contact(user=self.request.user)
 
 
+@extend_schema_view(
+    get=extend_schema(description=_("Die Buchungen Ihrer Organisationen, der früheste Kurs zuerst."))
+)
 class MyBookingsView(generics.ListAPIView):
     """The bookings of the organisations the signed-in person is a contact of, soonest course first."""
 
@@ -434,10 +659,17 @@ class MyBookingsView(generics.ListAPIView):
         return bookings_with_places(user=self.request.user)
 
 
-@extend_schema_view(retrieve=extend_schema(responses={200: BookingSerializer, 404: NOT_FOUND}))
+@extend_schema_view(
+    retrieve=extend_schema(
+        description=_("Eine Buchung Ihrer Organisation mit ihren Plätzen, Namen und Angeboten."),
+        responses={200: BookingSerializer, 404: NOT_FOUND},
+    )
+)
 class BookingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """An organisation's booking: its contacts name members, swap them and cancel it. Bookings of other
     organisations are not found."""
+
+    parser_classes = [JSONParser]
 
     serializer_class = BookingSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -448,15 +680,21 @@ class BookingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return bookings_with_places(user=self.request.user)
 
     @extend_schema(
+        description=_(
+            "Einen freien Platz der Buchung einer Person geben; sie bekommt eine Einladung per E-Mail und "
+            "nimmt den Platz selbst an."
+        ),
         request=BookingMemberCreateSerializer,
         responses={
             201: BookingMemberSerializer,
-            400: OpenApiResponse(
-                description="Ungültiger Name oder E-Mail-Adresse, oder alle gebuchten Plätze haben schon "
-                "einen Namen (je Feld)."
+            400: error(
+                _(
+                    "Ungültiger Name oder E-Mail-Adresse, oder alle gebuchten Plätze haben schon "
+                    "einen Namen (je Feld)."
+                )
             ),
             404: NOT_FOUND,
-            409: OpenApiResponse(description="Diese Person hat in diesem Kurs schon einen Platz."),
+            409: error(_("Diese Person hat in diesem Kurs schon einen Platz.")),
         },
     )
     @action(detail=True, methods=["post"])
@@ -470,12 +708,18 @@ class BookingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("enrolment", OpenApiTypes.INT, OpenApiParameter.PATH, description="Platz (id).")
+            OpenApiParameter(
+                "enrolment",
+                {"type": "integer", "minimum": 0},
+                OpenApiParameter.PATH,
+                description=_("Nummer (id) des Platzes."),
+            )
         ],
+        description=_("Eine benannte Person vom Platz nehmen; der Platz bleibt der Organisation."),
         request=None,
         responses={
             204: None,
-            400: OpenApiResponse(description="Nach der Absagefrist; die Frist steht in `detail`."),
+            400: error(_("Nach der Absagefrist; die Frist steht in `detail`.")),
             404: NOT_FOUND,
         },
     )
@@ -490,12 +734,14 @@ class BookingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
+        description=_(
+            "Die ganze Buchung stornieren: ihre Plätze und Wartelistenplätze enden "
+            "und gehen an die Warteliste."
+        ),
         request=None,
         responses={
             200: BookingSerializer,
-            400: OpenApiResponse(
-                description="Schon storniert, oder nach der Absagefrist; die Frist steht in `detail`."
-            ),
+            400: error(_("Schon storniert, oder nach der Absagefrist; die Frist steht in `detail`.")),
             404: NOT_FOUND,
         },
     )
@@ -512,7 +758,10 @@ class MyCalendarView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: CalendarFeedSerializer})
+    @extend_schema(
+        description=_("Die geheime Adresse Ihres persönlichen Kalenders; beim ersten Mal wird sie angelegt."),
+        responses={200: CalendarFeedSerializer},
+    )
     def get(self, request):
         feed = calendar_feed_get_or_create(user=request.user)
         return Response(CalendarFeedSerializer({"url": calendar_feed_url(feed=feed)}).data)
@@ -523,7 +772,11 @@ class MyCalendarRenewView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: CalendarFeedSerializer})
+    @extend_schema(
+        description=_("Eine neue geheime Kalenderadresse; die alte gilt sofort nicht mehr."),
+        request=None,
+        responses={200: CalendarFeedSerializer},
+    )
     def post(self, request):
         feed = calendar_feed_renew(user=request.user)
         return Response(CalendarFeedSerializer({"url": calendar_feed_url(feed=feed)}).data)

@@ -1,5 +1,9 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +15,7 @@ from accounts.models import Organisation
 from accounts.selectors import organisations_of_contact
 from labs.models import LabPage, Room
 
+from .competences.selectors import digcomp
 from .models import (
     Attendance,
     BadgeAssertion,
@@ -86,10 +91,51 @@ class CourseDetailSerializer(CourseSerializer):
         return expand_db_html(course.body)
 
 
+# Text that must say something: the serializer strips spaces first, so the schema asks for one character
+# that is not a space.
+NOT_ONLY_SPACES = RegexValidator(r"\S", message=_("Bitte schreiben Sie hier etwas."), code="blank")
+
+
+class RelatedSlugField(serializers.SlugRelatedField):
+    """A related object named by its slug or code. A value that cannot be one (longer than the column, or
+    with a NUL character, which PostgreSQL refuses in text) is refused before any query."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and ("\x00" in data or len(data) > self.max_length):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": [competence["code"] for area in digcomp()["areas"] for competence in area["competences"]],
+        "description": _("DigComp-2.2-Kompetenz mit ihrer Nummer, zum Beispiel 2.1."),
+    }
+)
+class CompetenceField(RelatedSlugField):
+    def __init__(self, **kwargs):
+        max_length = Competence._meta.get_field("code").max_length
+        super().__init__(
+            slug_field="code", max_length=max_length, queryset=Competence.objects.all(), **kwargs
+        )
+
+
 class CourseUpdateSerializer(serializers.ModelSerializer):
-    slug = serializers.SlugField(required=False, allow_unicode=True, max_length=255)
-    competences = serializers.SlugRelatedField(
-        slug_field="code", many=True, required=False, queryset=Competence.objects.all()
+    slug = serializers.SlugField(
+        required=False,
+        allow_unicode=True,
+        max_length=CoursePage._meta.get_field("slug").max_length,
+        help_text=_(
+            "Kurzadresse des Kursangebots, eindeutig über alle Labore; ohne Angabe aus dem Titel gebildet."
+        ),
+    )
+    competences = CompetenceField(
+        many=True, required=False, help_text=_("Die DigComp-Kompetenzen, die der Kurs vermittelt.")
     )
 
     class Meta:
@@ -109,17 +155,33 @@ class CourseUpdateSerializer(serializers.ModelSerializer):
             "price",
             "attendance_rule_percent",
         ]
+        extra_kwargs = {
+            "title": {"validators": [NOT_ONLY_SPACES], "help_text": _("Titel des Kursangebots.")},
+            "summary": {"validators": [NOT_ONLY_SPACES]},
+            "body": {"help_text": _("Beschreibung als HTML; nur was der Editor erlaubt, bleibt stehen.")},
+        }
 
 
 class CourseCreateSerializer(CourseUpdateSerializer):
-    lab = serializers.SlugRelatedField(
+    lab = RelatedSlugField(
         slug_field="slug",
+        max_length=LabPage._meta.get_field("slug").max_length,
         queryset=LabPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE),
-        help_text=_("Kurzname des Labors."),
+        help_text=_("Kurzname des Labors, unter dem das Kursangebot erscheint."),
     )
 
     class Meta(CourseUpdateSerializer.Meta):
         fields = ["lab", *CourseUpdateSerializer.Meta.fields]
+
+
+# Course dates lie in this century: a year far off is a typing error, and before 1893 Berlin's time had an
+# offset in seconds that no ISO 8601 reader expects.
+_BERLIN = ZoneInfo(settings.TIME_ZONE)
+_MOMENT_MESSAGE = _("Bitte wählen Sie einen Zeitpunkt zwischen den Jahren 2000 und 2099.")
+COURSE_MOMENTS = [
+    MinValueValidator(datetime(2000, 1, 1, tzinfo=_BERLIN), message=_MOMENT_MESSAGE),
+    MaxValueValidator(datetime(2099, 12, 31, 23, 59, 59, tzinfo=_BERLIN), message=_MOMENT_MESSAGE),
+]
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -137,6 +199,10 @@ class SessionWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Session
         fields = ["start", "end", "location"]
+        extra_kwargs = {
+            "start": {"validators": COURSE_MOMENTS, "help_text": _("Beginn, mit Zeitzone (ISO 8601).")},
+            "end": {"validators": COURSE_MOMENTS, "help_text": _("Ende, nach dem Beginn.")},
+        }
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -201,6 +267,7 @@ class RunUpdateSerializer(serializers.ModelSerializer):
             "enrolment_closes_at",
             "trainers",
         ]
+        extra_kwargs = {"enrolment_closes_at": {"validators": COURSE_MOMENTS}}
 
 
 class RunCreateSerializer(RunUpdateSerializer):

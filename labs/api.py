@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from .models import LabPage
@@ -5,11 +7,21 @@ from .selectors import labs_published
 from .serializers import LabSerializer
 
 
+@extend_schema_view(
+    list=extend_schema(
+        description=_("Die Regionallabore des Landkreises mit Adresse, Öffnungszeiten und Kontakt.")
+    ),
+    retrieve=extend_schema(
+        description=_("Ein Regionallabor: wo es ist, wann es offen hat, wie man es erreicht.")
+    ),
+)
 class LabViewSet(viewsets.ReadOnlyModelViewSet):
     """The regional labs: where they are, when they are open, how to reach them."""
 
     serializer_class = LabSerializer
     lookup_field = "slug"
+    # Slugs as Wagtail makes them; anything else is no lab's address.
+    lookup_value_regex = r"[-\w]+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -1,12 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import LabPage
 
 
+@extend_schema_field({"type": "string", "anyOf": [{"format": "email"}, {"maxLength": 0}]})
+class EmailOrEmptyField(serializers.EmailField):
+    """An email address, or an empty string where none is given."""
+
+
 class LabSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="Öffentliche Seite des Labors.")
-    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = serializers.SerializerMethodField(help_text=_("Öffentliche Seite des Labors."))
+    municipality = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text=_("Kurzname der Gemeinde.")
+    )
     municipality_name = serializers.CharField(source="municipality.name", read_only=True)
+    contact_email = EmailOrEmptyField(
+        read_only=True, help_text=_("E-Mail-Adresse des Labors; leer, wenn es keine angegeben hat.")
+    )
 
     class Meta:
         model = LabPage

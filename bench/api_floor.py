@@ -4,8 +4,9 @@ lists, each from one `.values()` query plus the count for the pagination.
 Each view reads one page of rows in one statement (order, seats, lab, course and sessions or competences all
 in SQL, one row per session or per competence of the page) and writes the same fields as the API, with the
 same `count`, `next` and `previous`: no DRF, no serializers, no selectors, no model instances. `bench.api`
-checks before timing that a floor's JSON equals the API's. The filters of the lists are not read: the
-benchmark asks for unfiltered lists only.
+checks before timing that a floor's JSON equals the API's. Left out, which only makes a floor cheaper: the
+lists' filters (the benchmark asks for unfiltered lists), view restrictions of pages (the benchmark's district
+has none), authentication and throttling.
 
 Served through the platform's middleware (`urlpatterns` below add the floors to the platform's URLs), so that
 both sides of a factor pay for the same request handling.

@@ -101,3 +101,34 @@ def test_schema_view_answers(api):
 
     assert response.status_code == 200
     assert b"/api/v1/runs/{id}/enrol/" in response.content
+
+
+MINE = ("/api/v1/labs/", "/api/v1/courses/", "/api/v1/runs/", "/api/v1/sessions/", "/api/v1/enrolments/")
+
+
+def _operations(tmp_path):
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_course_and_run_operations_read_json_only_and_say_what_they_do(tmp_path):
+    for path, method, operation in _operations(tmp_path):
+        if not path.startswith(MINE) and not path.startswith("/api/v1/bookings/"):
+            continue
+        assert operation.get("description"), (method, path)
+        if "requestBody" in operation:
+            assert set(operation["requestBody"]["content"]) == {"application/json"}, (method, path)
+
+
+def test_every_error_answer_of_the_main_operations_has_the_one_error_body(tmp_path):
+    for path, method, operation in _operations(tmp_path):
+        if not path.startswith(MINE):
+            continue
+        for status, response in operation["responses"].items():
+            if int(status) >= 400:
+                schema = response["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Error"}, (method, path, status)

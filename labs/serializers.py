@@ -6,8 +6,8 @@ from .models import LabPage
 
 
 @extend_schema_field({"type": "string", "anyOf": [{"format": "email"}, {"maxLength": 0}]})
-class EmailOrEmptyField(serializers.EmailField):
-    """An email address, or an empty string where none is given."""
+class EmailOrEmptyField(serializers.CharField):
+    """An email address, or an empty string where none is given (only read: the CMS checks addresses)."""
 
 
 class LabSerializer(serializers.ModelSerializer):

@@ -1,5 +1,4 @@
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -174,14 +173,21 @@ class CourseCreateSerializer(CourseUpdateSerializer):
         fields = ["lab", *CourseUpdateSerializer.Meta.fields]
 
 
-# Course dates lie in this century: a year far off is a typing error, and before 1893 Berlin's time had an
-# offset in seconds that no ISO 8601 reader expects.
-_BERLIN = ZoneInfo(settings.TIME_ZONE)
 _MOMENT_MESSAGE = _("Bitte wählen Sie einen Zeitpunkt zwischen den Jahren 2000 und 2099.")
-COURSE_MOMENTS = [
-    MinValueValidator(datetime(2000, 1, 1, tzinfo=_BERLIN), message=_MOMENT_MESSAGE),
-    MaxValueValidator(datetime(2099, 12, 31, 23, 59, 59, tzinfo=_BERLIN), message=_MOMENT_MESSAGE),
-]
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": r"^20\d\d-"})
+class CourseMomentField(serializers.DateTimeField):
+    """A moment of a course, written in this century: a year far off is a typing error, and before 1893
+    Berlin's time had an offset in seconds that no ISO 8601 reader expects. The bounds hold in UTC a day
+    either side, so that every moment whose written year is 2000 to 2099 passes, whatever its offset."""
+
+    def __init__(self, **kwargs):
+        validators = [
+            MinValueValidator(datetime(1999, 12, 31, tzinfo=UTC), message=_MOMENT_MESSAGE),
+            MaxValueValidator(datetime(2100, 1, 2, tzinfo=UTC), message=_MOMENT_MESSAGE),
+        ]
+        super().__init__(validators=validators, **kwargs)
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -196,13 +202,12 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class SessionWriteSerializer(serializers.ModelSerializer):
+    start = CourseMomentField(help_text=_("Beginn, mit Zeitzone (ISO 8601)."))
+    end = CourseMomentField(help_text=_("Ende, nach dem Beginn."))
+
     class Meta:
         model = Session
         fields = ["start", "end", "location"]
-        extra_kwargs = {
-            "start": {"validators": COURSE_MOMENTS, "help_text": _("Beginn, mit Zeitzone (ISO 8601).")},
-            "end": {"validators": COURSE_MOMENTS, "help_text": _("Ende, nach dem Beginn.")},
-        }
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -251,6 +256,11 @@ class RunSerializer(serializers.ModelSerializer):
 
 
 class RunUpdateSerializer(serializers.ModelSerializer):
+    enrolment_closes_at = CourseMomentField(
+        required=False,
+        allow_null=True,
+        help_text=CourseRun._meta.get_field("enrolment_closes_at").help_text,
+    )
     room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all(), allow_null=True, required=False)
     trainers = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True), many=True, required=False
@@ -267,7 +277,6 @@ class RunUpdateSerializer(serializers.ModelSerializer):
             "enrolment_closes_at",
             "trainers",
         ]
-        extra_kwargs = {"enrolment_closes_at": {"validators": COURSE_MOMENTS}}
 
 
 class RunCreateSerializer(RunUpdateSerializer):

@@ -7,6 +7,7 @@ server error.
 """
 
 import copy
+import re
 from datetime import timedelta, timezone
 
 import pytest
@@ -340,11 +341,13 @@ def test_a_lab_or_competence_no_row_can_have_is_a_400(schema, manager_api, lab):
     assert set(field_errors(response)) == {"lab", "competences"}
 
 
-@pytest.mark.parametrize("start", ["0043-11-07T00:04:41+01:00", "2100-01-01T18:00:00+01:00"])
+@pytest.mark.parametrize(
+    "start", ["0043-11-07T00:04:41+01:00", "1999-12-30T18:00:00+01:00", "2100-01-03T18:00:00+01:00"]
+)
 def test_a_session_outside_this_century_is_refused(manager_api, run, start):
     response = manager_api.post(
         f"/api/v1/runs/{run.pk}/sessions/",
-        {"start": start, "end": "2100-01-01T20:00:00+01:00"},
+        {"start": start, "end": "2100-01-03T20:00:00+01:00"},
         format="json",
     )
 
@@ -361,3 +364,15 @@ def test_a_lab_without_an_email_address_matches_its_schema(schema, api, lab):
     assert response.json()["contact_email"] == ""
     assert {"maxLength": 0} in email["anyOf"]
     assert "format" not in email, "an empty string is no email address"
+
+
+def test_a_session_written_in_this_century_is_taken_whatever_its_offset(schema, manager_api, run):
+    pattern = _request_schema(schema, "post", "/api/v1/runs/{id}/sessions/")["properties"]["start"]["pattern"]
+    start, end = "2099-12-31T22:00:00-12:00", "2099-12-31T23:59:59-12:00"
+    assert re.match(pattern, start) and re.match(pattern, end)
+
+    response = manager_api.post(
+        f"/api/v1/runs/{run.pk}/sessions/", {"start": start, "end": end}, format="json"
+    )
+
+    assert response.status_code == 201, response.content

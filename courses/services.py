@@ -695,7 +695,8 @@ def course_create(
         raise NotAllowed()
     _reject_unknown(fields, COURSE_FIELDS)
     with transaction.atomic(durable=True):
-        slug = fields.pop("slug", "") or slugify(title)
+        # A title of signs only ("!!!") gives no slug of its own.
+        slug = fields.pop("slug", "") or slugify(title) or "kurs"
         _check_slug_free(slug=slug)
         course = CoursePage(title=title, summary=summary, slug=slug, owner=by, **fields)
         course.competences = list(competences)

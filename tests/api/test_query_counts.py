@@ -65,9 +65,8 @@ def test_courses(api, assert_fixed_queries):
         for i in range(n):
             CourseRunFactory(course=make_course(labs[i % 2]), sessions=1 + i % 3)
 
-    # view restrictions (twice: the view builds the queryset and the filter builds it again), count, courses,
-    # competences, the site's root paths (two)
-    assert_fixed_queries(api, "/api/v1/courses/", add, queries=7)
+    # view restrictions, count, courses, competences, the site's root paths (two)
+    assert_fixed_queries(api, "/api/v1/courses/", add, queries=6)
 
 
 def test_runs(api, assert_fixed_queries):

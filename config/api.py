@@ -3,14 +3,62 @@
 import functools
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
 
 
 class Pagination(PageNumberPagination):
+    """`page` from 1 and `page_size` from 1 to 100; anything else is a 400 that names the parameter, a page
+    past the last a 404. The schema states both ranges."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    invalid_page_message = _("Diese Seite gibt es nicht: Die Liste hat weniger Seiten.")
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        size = _whole_number(raw)
+        if size is None or not 1 <= size <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Bitte geben Sie eine ganze Zahl von 1 bis %(max)d an.")
+                        % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "")
+        if raw not in ("", *self.last_page_strings):
+            number = _whole_number(raw)
+            if number is None or number < 1:
+                raise exceptions.ValidationError(
+                    {self.page_query_param: [_("Bitte geben Sie eine Seitenzahl ab 1 an.")]}
+                )
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return parameters
+
+
+def _whole_number(raw: str) -> int | None:
+    try:
+        return int(raw, 10)
+    except ValueError:
+        return None
 
 
 def schema_api_paths_only(endpoints, **kwargs):

@@ -101,4 +101,5 @@ def test_page_size_is_capped_at_100(api):
     assert body["count"] == 3
     assert len(body["results"]) == 2
     assert body["next"] is not None
-    assert api.get("/api/v1/courses/?page_size=1000").status_code == 200
+    assert api.get("/api/v1/courses/?page_size=100").status_code == 200
+    assert api.get("/api/v1/courses/?page_size=1000").status_code == 400

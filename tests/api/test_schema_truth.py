@@ -78,22 +78,47 @@ def test_a_course_filter_out_of_range_is_a_400_in_the_error_shape(api, query):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/runs/", "/api/v1/courses/", "/api/v1/labs/"])
-@pytest.mark.parametrize(
-    "query", ["page=-10888078533030676791296", "page=0", "page=eins", "page=99999999999999"]
-)
-def test_a_page_that_is_not_there_is_a_404_in_the_error_shape(api, path, query):
-    response = api.get(f"{path}?{query}")
+@pytest.mark.parametrize("page", ["-10888078533030676791296", "0", "-1", "eins", "1.5"])
+def test_a_page_number_that_is_no_page_number_is_a_400_naming_it(api, path, page):
+    response = api.get(f"{path}?page={page}", HTTP_ACCEPT_LANGUAGE="de")
 
-    assert response.status_code == 404, response.content
-    assert field_errors(response) == {}
+    assert response.status_code == 400, response.content
+    assert field_errors(response) == {"page": ["Bitte geben Sie eine Seitenzahl ab 1 an."]}
 
 
 @pytest.mark.parametrize("path", ["/api/v1/runs/", "/api/v1/courses/", "/api/v1/labs/"])
-@pytest.mark.parametrize("page_size", ["-10888078533030676791296", "10888078533030676791296", "0", "eins"])
-def test_any_page_size_gives_a_page(api, path, page_size):
-    response = api.get(f"{path}?page_size={page_size}")
+def test_a_page_past_the_last_is_a_404_in_the_error_shape(api, path):
+    response = api.get(f"{path}?page=99999999999999", HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.status_code == 404, response.content
+    assert field_errors(response) == {}
+    assert response.json()["detail"] == "Diese Seite gibt es nicht: Die Liste hat weniger Seiten."
+
+
+@pytest.mark.parametrize("path", ["/api/v1/runs/", "/api/v1/courses/", "/api/v1/labs/"])
+@pytest.mark.parametrize(
+    "page_size", ["-10888078533030676791296", "10888078533030676791296", "0", "101", "eins"]
+)
+def test_a_page_size_outside_1_to_100_is_a_400_naming_it(api, path, page_size):
+    response = api.get(f"{path}?page_size={page_size}", HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.status_code == 400, response.content
+    assert field_errors(response) == {"page_size": ["Bitte geben Sie eine ganze Zahl von 1 bis 100 an."]}
+
+
+@pytest.mark.parametrize("page_size", ["1", "100"])
+def test_page_sizes_from_1_to_100_give_a_page(api, page_size):
+    response = api.get(f"/api/v1/runs/?page_size={page_size}&page=1")
 
     assert response.status_code == 200, response.content
+
+
+def test_the_schema_states_the_page_ranges(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/runs/"]["get"]["parameters"]}
+
+    assert parameters["page"] == {"type": "integer", "minimum": 1}
+    assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 100}
 
 
 @pytest.mark.parametrize(

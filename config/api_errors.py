@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from drf_spectacular.utils import OpenApiExample
 from drf_standardized_errors import formatter as drf_errors_formatter
 from drf_standardized_errors import handler as drf_errors_handler
+from drf_standardized_errors import openapi as drf_errors_openapi
 from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
@@ -116,3 +118,80 @@ class ExceptionFormatter(drf_errors_formatter.ExceptionFormatter):
             fields = ", ".join(dict.fromkeys(error["attr"] for error in errors))
             detail = str(_("Bitte prüfen Sie diese Angaben: %(fields)s.") % {"fields": fields})
         return {"code": "invalid", "detail": detail, "errors": errors}
+
+
+def _example(status: str, name: str, body: dict) -> OpenApiExample:
+    return OpenApiExample(name, value=body, response_only=True, status_codes=[status])
+
+
+ERROR_EXAMPLES = [
+    _example(
+        "400",
+        _("Angaben passen nicht"),
+        {
+            "code": "invalid",
+            "detail": "Bitte prüfen Sie diese Angaben: capacity, sessions.0.start.",
+            "errors": [
+                {"attr": "capacity", "code": "min_value", "detail": "Bitte geben Sie mindestens 1 an."},
+                {
+                    "attr": "sessions.0.start",
+                    "code": "invalid",
+                    "detail": "Bitte geben Sie Datum und Uhrzeit an.",
+                },
+            ],
+        },
+    ),
+    _example(
+        "401",
+        _("Nicht angemeldet"),
+        {"code": "not_authenticated", "detail": "Anmeldedaten fehlen.", "errors": []},
+    ),
+    _example(
+        "403",
+        _("Keine Berechtigung"),
+        {"code": "not_allowed", "detail": "Dafür fehlt Ihnen die Berechtigung.", "errors": []},
+    ),
+    _example("404", _("Nicht gefunden"), {"code": "not_found", "detail": "Nicht gefunden.", "errors": []}),
+    _example(
+        "405",
+        _("Methode nicht erlaubt"),
+        {"code": "method_not_allowed", "detail": "Methode „PUT“ ist nicht erlaubt.", "errors": []},
+    ),
+    _example(
+        "406",
+        _("Format nicht lieferbar"),
+        {"code": "not_acceptable", "detail": "Dieses Format kann die API nicht liefern.", "errors": []},
+    ),
+    _example(
+        "415",
+        _("Format nicht lesbar"),
+        {"code": "unsupported_media_type", "detail": "Bitte senden Sie JSON.", "errors": []},
+    ),
+    _example(
+        "429",
+        _("Zu viele Anfragen"),
+        {
+            "code": "throttled",
+            "detail": "Zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es in 30 Sekunden wieder.",
+            "errors": [],
+        },
+    ),
+    _example(
+        "500",
+        _("Fehler auf dem Server"),
+        {
+            "code": "server_error",
+            "detail": "Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es später noch einmal.",
+            "errors": [],
+        },
+    ),
+]
+
+
+class AutoSchema(drf_errors_openapi.AutoSchema):
+    """drf-standardized-errors' schema (every operation lists its error answers) with examples in this API's
+    error shape instead of the library's own."""
+
+    def _get_error_response_examples(self) -> list[OpenApiExample]:
+        status_codes = set(self._get_allowed_error_status_codes())
+        return [example for example in ERROR_EXAMPLES if status_codes.intersection(example.status_codes)]

@@ -233,7 +233,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Documents the error answers of every operation as well (drf-standardized-errors).
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api_errors.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     # Anonymous clients (the municipalities' websites read the offer without a token) per address; enrolment
     # and token requests have their own, stricter scopes. Each answers 429 with Retry-After.
@@ -313,6 +313,8 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # Keep no log of successful logins (privacy); failed attempts are deleted once their cool-off is over.
 AXES_DISABLE_ACCESS_LOG = True
 
+# Under /api/ a refused CSRF check answers in the API's JSON error shape.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

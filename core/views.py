@@ -9,12 +9,26 @@ from django.template import loader
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
-from django.views import defaults
+from django.views import csrf, defaults
 from django.views.decorators.csrf import requires_csrf_token
 
 from .api import api_error_response, is_api_request
 
 logger = logging.getLogger(__name__)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's page for a form sent without its CSRF token; under /api/ (an address no API view answers) the
+    API's JSON error."""
+    if is_api_request(request):
+        return api_error_response(
+            status=403,
+            code="csrf_failed",
+            detail=gettext(
+                "Anfragen aus dem Browser brauchen das CSRF-Token; andere Programme senden ein API-Token."
+            ),
+        )
+    return csrf.csrf_failure(request, reason)
 
 
 @requires_csrf_token

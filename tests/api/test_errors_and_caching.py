@@ -41,6 +41,18 @@ def test_an_unknown_address_under_the_api_is_a_json_404_in_the_persons_language(
     )
 
 
+def test_a_write_to_an_unknown_api_address_is_json_not_the_csrf_page(api):
+    api.handler.enforce_csrf_checks = True
+    person = UserFactory()
+    api.force_login(person)
+
+    response = api.delete("/api/v1/bookings/1/members/-5/", HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.status_code in (403, 404)
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"code", "detail", "errors"}
+
+
 def test_an_unforeseen_error_is_a_json_500_without_details(api, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("database password is hunter2")

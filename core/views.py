@@ -21,13 +21,14 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Django's page for a form sent without its CSRF token; under /api/ (an address no API view answers) the
     API's JSON error."""
     if is_api_request(request):
-        return api_error_response(
-            status=403,
-            code="csrf_failed",
-            detail=gettext(
-                "Anfragen aus dem Browser brauchen das CSRF-Token; andere Programme senden ein API-Token."
-            ),
-        )
+        with translation.override(translation.get_language_from_request(request)):
+            return api_error_response(
+                status=403,
+                code="csrf_failed",
+                detail=gettext(
+                    "Anfragen aus dem Browser brauchen das CSRF-Token; andere Programme senden ein API-Token."
+                ),
+            )
     return csrf.csrf_failure(request, reason)
 
 
@@ -35,11 +36,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """templates/404.html for people; under /api/ the API's JSON error, as from any API view."""
     if is_api_request(request):
-        return api_error_response(
-            status=404,
-            code="not_found",
-            detail=gettext("Diese Adresse gibt es in der API nicht. Die Übersicht steht unter /api/docs/."),
-        )
+        # No API view ran, so the language is the one the request asks for, as the API's views use.
+        with translation.override(translation.get_language_from_request(request)):
+            return api_error_response(
+                status=404,
+                code="not_found",
+                detail=gettext(
+                    "Diese Adresse gibt es in der API nicht. Die Übersicht steht unter /api/docs/."
+                ),
+            )
     return defaults.page_not_found(request, exception)
 
 

@@ -213,9 +213,7 @@ def test_editor_publishes_offer_and_manager_schedules_run(desktop, offer):
     preview.get_by_role("heading", level=1).wait_for()
     assert "Anträge bequem von zu Hause" in preview.locator("main").inner_text()
     publish_page(page)
-    course = CoursePage.objects.get(
-        title="Online-Dienste der Verwaltung", locale__language_code="de"
-    )
+    course = CoursePage.objects.get(title="Online-Dienste der Verwaltung", locale__language_code="de")
     assert course.live
     page.goto(course.url)
     assert page.get_by_role("heading", level=1).inner_text() == "Online-Dienste der Verwaltung"

@@ -220,6 +220,8 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "txt"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILEMBEDS_FINDERS = []
+# The admin's dashboard would ask releases.wagtail.org for the latest version from every editor's browser.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from an outside host in the admin.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 

@@ -142,8 +142,8 @@ RUN_EXAMPLE = {
     ),
     create=extend_schema(
         description=_(
-            "Ein neues Kursangebot unter einem Labor veröffentlichen; nur die Laborleitung dieses Labors "
-            "darf das. Ohne `slug` wird die Kurzadresse aus dem Titel gebildet."
+            "Ein neues Kursangebot unter einem Labor veröffentlichen; das dürfen die Laborleitung und die "
+            "Redaktion. Ohne `slug` wird die Kurzadresse aus dem Titel gebildet."
         ),
         request=CourseCreateSerializer,
         responses={201: CourseDetailSerializer, 400: DOMAIN_ERROR, 403: NOT_ALLOWED},
@@ -162,8 +162,8 @@ RUN_EXAMPLE = {
     ),
     partial_update=extend_schema(
         description=_(
-            "Ein Kursangebot ändern und die Änderung veröffentlichen; nur die Laborleitung seines Labors "
-            "darf das. Nur die gesendeten Felder ändern sich."
+            "Ein Kursangebot ändern und die Änderung veröffentlichen; das dürfen die Laborleitung und die "
+            "Redaktion. Nur die gesendeten Felder ändern sich."
         ),
         request=CourseUpdateSerializer,
         responses={200: CourseDetailSerializer, 400: DOMAIN_ERROR, 403: NOT_ALLOWED, 404: NOT_FOUND},

@@ -170,3 +170,85 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self):
         return f"{self.name} ({self.user})"
+
+
+class AuditQuerySet(models.QuerySet):
+    """Entries are written once and never changed; a bulk update or delete is refused as well."""
+
+    def update(self, **kwargs):
+        raise AuditEntryImmutable
+
+    def delete(self):
+        raise AuditEntryImmutable
+
+
+class AuditEntryImmutable(Exception):
+    """An audit entry was to be changed or deleted."""
+
+    def __init__(self):
+        super().__init__("Audit entries cannot be changed or deleted.")
+
+
+class AuditEntry(models.Model):
+    """One action of staff (or a person's own export or erasure): who, what, when, at which lab.
+
+    Written by services through `accounts.audit.audit_record` in the transaction of the action itself. The
+    summary names objects by number, never a person by name, so an erased person leaves nothing here but
+    the numbers. On PostgreSQL a trigger refuses UPDATE and DELETE as well (migration 0006).
+    """
+
+    class Action(models.TextChoices):
+        ATTENDANCE_CHANGED = "attendance_changed", _("Anwesenheit geändert")
+        WALK_IN_ADDED = "walk_in_added", _("Teilnahme ohne Anmeldung eingetragen")
+        RUN_CLOSED = "run_closed", _("Kurstermin abgeschlossen")
+        RUN_CANCELLED = "run_cancelled", _("Kurstermin abgesagt")
+        ENROLMENT_CHANGED = "enrolment_changed", _("Anmeldung durch das Team geändert")
+        CERTIFICATE_REVOKED = "certificate_revoked", _("Zertifikat widerrufen")
+        CERTIFICATE_REISSUED = "certificate_reissued", _("Zertifikat neu ausgestellt")
+        DATA_EXPORTED = "data_exported", _("Daten heruntergeladen")
+        DATA_ERASED = "data_erased", _("Konto gelöscht")
+        REPORT_EXPORTED = "report_exported", _("Bericht exportiert")
+
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("durch"),
+        editable=False,
+    )
+    action = models.CharField(_("Aktion"), max_length=40, choices=Action.choices, editable=False)
+    lab = models.ForeignKey(
+        "labs.LabPage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Labor"),
+        editable=False,
+    )
+    target_type = models.CharField(_("Art des Objekts"), max_length=50, blank=True, editable=False)
+    target_id = models.CharField(_("Objekt-Nr."), max_length=50, blank=True, editable=False)
+    summary = models.CharField(_("Was"), max_length=300, editable=False)
+    details = models.JSONField(_("Einzelheiten"), default=dict, blank=True, editable=False)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Protokoll")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["lab", "-at"], name="accounts_audit_lab_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditEntryImmutable
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditEntryImmutable

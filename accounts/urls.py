@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from . import views
@@ -14,6 +14,8 @@ urlpatterns = [
     path("api-zugaenge/", views.api_tokens_view, name="api_tokens"),
     path("api-zugaenge/<int:pk>/widerrufen/", views.api_token_revoke_view, name="api_token_revoke"),
     path("api-zugaenge/alle-widerrufen/", views.api_tokens_revoke_all_view, name="api_tokens_revoke_all"),
+    path("", include("accounts.mfa.urls")),
+    path("", include("accounts.privacy.urls")),
     path("einloggen/", views.login_view, name="login"),
     path("ausloggen/", views.logout_view, name="logout"),
     # The addresses before logging in and enrolling had words of their own; links in old mails still work.

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "labs",
     "courses",
     "certificates",
+    "reports",
     "cms",
     # Editors translate pages in the CMS; the English page tree follows the German one (see cms.translations).
     "wagtail_localize",
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "knox",
     "drf_standardized_errors",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",

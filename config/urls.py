@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("", include("courses.participant.urls")),
     path("kursleitung/", include("courses.trainer.urls")),
     path("team/", include("courses.staff.urls")),
+    path("berichte/", include("reports.urls")),
     path("", include("courses.bookings.urls")),
     path("", include("certificates.urls")),
     path("", include("courses.competences.urls")),

@@ -424,6 +424,17 @@ class Booking(models.Model):
         return f"{self.organisation} – {self.run}"
 
 
+class AgeBand(models.TextChoices):
+    """Age bands a participant may state at enrolment, for the funding body's reports (optional)."""
+
+    UNDER_18 = "u18", _("unter 18 Jahre")
+    FROM_18 = "18-29", _("18 bis 29 Jahre")
+    FROM_30 = "30-49", _("30 bis 49 Jahre")
+    FROM_50 = "50-64", _("50 bis 64 Jahre")
+    FROM_65 = "65-74", _("65 bis 74 Jahre")
+    FROM_75 = "75+", _("75 Jahre und älter")
+
+
 class Enrolment(models.Model):
     """A place in a run: a person's seat, a seat an organisation holds, or a place on the waiting list.
 
@@ -503,6 +514,10 @@ class Enrolment(models.Model):
     cancel_cause = models.CharField(_("Grund"), max_length=20, choices=Cause.choices, blank=True)
     cancel_reason = models.TextField(_("Begründung"), blank=True)
     completed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
+    # Stated by the participant at enrolment if they wish, for reports only; nothing else about a person is
+    # collected for statistics. `municipality` is a municipality of the district (labs.places) or "other".
+    age_band = models.CharField(_("Altersgruppe"), max_length=10, choices=AgeBand.choices, blank=True)
+    municipality = models.CharField(_("Wohnort (Gemeinde)"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("Anmeldung")

@@ -1,0 +1,1 @@
+"""Two-factor authentication for staff: TOTP devices and recovery codes (django-otp)."""

@@ -1,0 +1,1 @@
+"""A person's data: export (JSON and PDF), erasure, and the retention rules."""

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.seo import PageSitemap, robots_txt
 from config.api import api_urlpatterns
+from core.health import healthz
 from core.i18n import set_language
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include((api_urlpatterns, "api"))),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Calendar feeds and badges keep one address in every language (DESIGN.md contracts); the few badge

@@ -70,6 +70,7 @@ def schema_api_paths_only(endpoints, **kwargs):
 def _api_urlpatterns() -> list:
     """One router for the resources, plus the paths that are not resources of their own."""
     from accounts.api import MyTokensRevokeAllView, MyTokensView, MyTokenView, TokenView
+    from accounts.privacy.api import MyEraseView, MyExportView
     from certificates.api import CertificateVerifyView, MyCertificatesView
     from courses.api import (
         BookingViewSet,
@@ -85,6 +86,7 @@ def _api_urlpatterns() -> list:
         SessionViewSet,
     )
     from labs.api import LabViewSet
+    from reports.api import ReportView
 
     router = DefaultRouter()
     router.register("labs", LabViewSet, basename="lab")
@@ -105,7 +107,10 @@ def _api_urlpatterns() -> list:
         path("me/bookings/", MyBookingsView.as_view(), name="my-bookings"),
         path("me/calendar/", MyCalendarView.as_view(), name="my-calendar"),
         path("me/calendar/renew/", MyCalendarRenewView.as_view(), name="my-calendar-renew"),
+        path("me/export/", MyExportView.as_view(), name="my-export"),
+        path("me/erase/", MyEraseView.as_view(), name="my-erase"),
         path("certificates/verify/<str:code>/", CertificateVerifyView.as_view(), name="certificate-verify"),
+        path("reports/", ReportView.as_view(), name="reports"),
         *router.urls,
     ]
 

@@ -52,7 +52,7 @@ class UserAdmin(BaseUserAdmin):
             _("Berechtigungen"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        (_("Daten"), {"fields": ("last_login", "date_joined")}),
+        (_("Daten"), {"fields": ("last_login", "date_joined", "email_confirmed_at", "erased_at")}),
     )
     add_fieldsets = (
         (
@@ -67,7 +67,17 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("email", "full_name")
     ordering = ("email",)
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "email_confirmed_at", "erased_at")
+    actions = ["erase_accounts"]
+
+    @admin.action(description=_("Konto löschen (DSGVO)"), permissions=["erase"])
+    def erase_accounts(self, request, queryset):
+        from .privacy.admin import erase_accounts_action
+
+        return erase_accounts_action(self, request, queryset)
+
+    def has_erase_permission(self, request):
+        return request.user.is_superuser
 
 
 @admin.register(Organisation)

@@ -45,6 +45,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("registriert am"), default=timezone.now)
     # Mails and documents are written in this language.
     language = models.CharField(_("Sprache"), max_length=10, choices=settings.LANGUAGES, default="de")
+    # Set when the person opened the link in the mail sent at sign-up; accounts never confirmed are deleted
+    # after a week (accounts.privacy.retention).
+    email_confirmed_at = models.DateTimeField(_("E-Mail-Adresse bestätigt am"), null=True, blank=True)
+    # Set when the account was erased (accounts.privacy.services.person_erase): the row stays, anonymous,
+    # so that counts, audit entries and certificates keep something to point to.
+    erased_at = models.DateTimeField(_("gelöscht am"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 

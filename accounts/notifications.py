@@ -21,6 +21,9 @@ from .tokens import MAX_AGE, email_change_token
 EMAIL_CHANGE_CONFIRM = "email_change_confirm"  # to the new address, with the link
 EMAIL_CHANGE_REQUESTED = "email_change_requested"  # to the old address: someone asked for the change
 EMAIL_CHANGED = "email_changed"  # to the old address: the change is made
+# The object is the User: the link that confirms a new account's address. Key: "" at sign-up, a counter
+# for each "send again".
+EMAIL_CONFIRM = "email_confirm"
 
 PLACEHOLDERS = {
     "name": _("Name der Person, an die die E-Mail geht"),
@@ -85,6 +88,46 @@ register_mail(
     placeholders=PLACEHOLDERS,
     template="accounts/email/email_changed",
 )
+
+
+register_mail(
+    EMAIL_CONFIRM,
+    label=_("E-Mail-Adresse eines neuen Kontos bestätigen"),
+    subject={"de": "Bitte bestätigen Sie Ihre E-Mail-Adresse", "en": "Please confirm your email address"},
+    body={
+        "de": (
+            "Guten Tag {name},\n\nwillkommen bei den Regionallaboren! Bitte bestätigen Sie mit dem Link "
+            "unten, dass diese E-Mail-Adresse Ihnen gehört. So wissen wir, dass Ihre Bestätigungen und "
+            "Zertifikate ankommen."
+        ),
+        "en": (
+            "Hello {name},\n\nwelcome to the regional digital labs! Please confirm with the link below that "
+            "this email address is yours. That way we know your confirmations and certificates arrive."
+        ),
+    },
+    placeholders={"name": PLACEHOLDERS["name"]},
+    template="accounts/privacy/email/email_confirm",
+)
+
+
+def send_email_confirm(user_id: int, key: str = "") -> None:
+    """The link that confirms a new account's address, unless it is confirmed already or the account is
+    gone or erased."""
+    from .models import User
+    from .privacy.confirmation import CONFIRM_WITHIN, email_confirm_token
+
+    user = User.objects.filter(pk=user_id, is_active=True, erased_at__isnull=True).first()
+    if user is None or user.email_confirmed_at is not None:
+        return
+    with translation.override(mail_language(user.language)):
+        url = _link("accounts:email_confirm", {"token": email_confirm_token(user)})
+        expires = written_out(user.date_joined + CONFIRM_WITHIN)
+    send(
+        EMAIL_CONFIRM,
+        to=[user.email],
+        language=user.language,
+        context={"name": user.get_short_name(), "action_url": url, "expires": expires},
+    )
 
 
 def _change(change_id: int) -> EmailChange | None:
@@ -152,4 +195,5 @@ HANDLERS = {
     EMAIL_CHANGE_CONFIRM: send_email_change_confirm,
     EMAIL_CHANGE_REQUESTED: send_email_change_requested,
     EMAIL_CHANGED: send_email_changed,
+    EMAIL_CONFIRM: send_email_confirm,
 }

@@ -37,7 +37,7 @@ from .exceptions import (
     WrongPassword,
 )
 from .models import ApiToken, EmailChange, User
-from .notifications import EMAIL_CHANGE_CONFIRM, EMAIL_CHANGE_REQUESTED, EMAIL_CHANGED
+from .notifications import EMAIL_CHANGE_CONFIRM, EMAIL_CHANGE_REQUESTED, EMAIL_CHANGED, EMAIL_CONFIRM
 from .selectors import email_is_registered
 from .tokens import MAX_AGE, email_change_token_read, password_fingerprint
 
@@ -52,6 +52,7 @@ _TAKEN_SINCE = _(
 
 def user_register(*, email: str, full_name: str, password: str, language: str = "de") -> User:
     """Create a person's account. The email address is the login and may exist only once, case ignored.
+    A mail asks the person to confirm the address; until then `email_confirmed_at` is empty.
 
     `language` (de or en) is the language the person's mails and documents are written in."""
     email = User.objects.normalize_email(email.strip()).lower()
@@ -66,9 +67,12 @@ def user_register(*, email: str, full_name: str, password: str, language: str = 
         raise InvalidRegistration(" ".join(exc.messages)) from exc
     try:
         with transaction.atomic(durable=True):
-            return User.objects.create_user(
+            user = User.objects.create_user(
                 email=email, password=password, full_name=full_name, language=_language(language)
             )
+            # The address counts as the person's once they open the link in this mail (accounts.privacy).
+            outbox_add(kind=EMAIL_CONFIRM, object_id=user.pk)
+            return user
     except IntegrityError as exc:
         raise EmailAlreadyRegistered() from exc
 

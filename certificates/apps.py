@@ -13,6 +13,10 @@ class CertificatesConfig(AppConfig):
         from . import handlers, notifications  # noqa: F401 - handlers connects itself
 
         register(notifications.CERTIFICATE_READY, notifications.send_certificate_ready)
+        # What this app holds about a person: in their export, erased with their account.
+        from . import privacy
+
+        privacy.register()
         # Lab managers design their labs' certificates (the form limits them to courses and labs they edit).
         register_manager_permissions(
             "certificates.add_certificatetemplate",

@@ -26,3 +26,7 @@ class CoursesConfig(AppConfig):
         # Mails that must not be lost are recorded in the outbox with their cause and delivered by these.
         for kind, handler in notifications.HANDLERS.items():
             register(kind, handler)
+        # What this app holds about a person: in their export, erased with their account.
+        from . import privacy
+
+        privacy.register()

@@ -14,3 +14,7 @@ class LabsConfig(AppConfig):
         # Workshop requests' mails are recorded in the outbox with the request and delivered by these.
         for kind, handler in notifications.HANDLERS.items():
             register(kind, handler)
+        # What this app holds about a person: in their export, erased with their account.
+        from . import privacy
+
+        privacy.register()

@@ -209,6 +209,15 @@ CELERY_BEAT_SCHEDULE = {
     "courses-remind-unnamed-seats": {"task": "courses.tasks.remind_unnamed_seats", "schedule": 60 * 60},
     "courses-release-unnamed-seats": {"task": "courses.tasks.release_unnamed_seats", "schedule": 15 * 60},
     "accounts-prune-api-tokens": {"task": "accounts.tasks.prune_api_tokens", "schedule": 24 * 60 * 60},
+    # Retention rules (accounts.privacy): each deletes or anonymises what is due, once a day.
+    **{
+        f"privacy-retention-{rule}": {
+            "task": "accounts.tasks.apply_retention_rule",
+            "schedule": 24 * 60 * 60,
+            "args": (rule,),
+        }
+        for rule in ("unconfirmed_accounts", "walk_in_contacts", "workshop_requests", "mail_log")
+    },
 }
 
 WAGTAIL_SITE_NAME = "Regionallabore"

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import Action, audit_record
 from accounts.exceptions import NotAllowed, NotFound
 from accounts.models import User
 from courses.badges.services import badge_revoke
@@ -210,7 +211,29 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
             raise CertificateAlreadyRevoked()
         _mark_revoked(certificate=certificate, by=by, reason=reason)
         badge_revoke(enrolment_id=certificate.enrolment_id, reason=reason)
+        _audit_certificate(certificate=certificate, by=by, action=Action.CERTIFICATE_REVOKED)
     return certificate
+
+
+def _audit_certificate(*, certificate: Certificate, by: User, action: str) -> None:
+    """The audit entry of a revocation or reissue: numbers and the course, never the holder's name."""
+    run_id, lab_id, course_title = (
+        Enrolment.objects.filter(pk=certificate.enrolment_id)
+        .values_list("run_id", "run__lab_id", "run__course__title")
+        .first()
+    )
+    if action == Action.CERTIFICATE_REVOKED:
+        summary = _("Zertifikat Nr. %(certificate)s widerrufen (Kurstermin Nr. %(run)s, „%(course)s“).")
+    else:
+        summary = _("Zertifikat Nr. %(certificate)s neu ausgestellt (Kurstermin Nr. %(run)s, „%(course)s“).")
+    audit_record(
+        actor=by,
+        action=action,
+        summary=summary % {"certificate": certificate.pk, "run": run_id, "course": course_title},
+        lab_id=lab_id,
+        target=certificate,
+        details={"run": run_id, "enrolment": certificate.enrolment_id},
+    )
 
 
 def _mark_revoked(*, certificate: Certificate, by: User, reason: str, replaced_by=None) -> None:
@@ -254,6 +277,7 @@ def certificate_reissue(
         new = _create_with_unused_code(enrolment=enrolment, fields=fields)
         Certificate.objects.filter(pk=old.pk).update(replaced_by=new)
         old.replaced_by = new
+        _audit_certificate(certificate=new, by=by, action=Action.CERTIFICATE_REISSUED)
         # The worker renders it and records the mail; the sweep picks it up if the broker is down.
         from . import tasks
 

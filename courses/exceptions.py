@@ -15,6 +15,7 @@ __all__ = [
     "RunAlreadyClosed",
     "RunFull",
     "RunNotFinished",
+    "RoomTaken",
 ]
 
 
@@ -56,3 +57,8 @@ class AttendanceTooEarly(DomainError):
 class RunFull(DomainError):
     default_message = _("Es ist kein Platz mehr frei.")
     code = "run_full"
+
+
+class RoomTaken(Conflict):
+    default_message = _("Der Raum ist zu dieser Zeit schon belegt.")
+    code = "room_taken"

@@ -284,6 +284,16 @@ class CourseRun(ClusterableModel):
             "gehen so viele Stunden vor Beginn an die Warteliste."
         ),
     )
+    # Fewer enrolments than this a week before the start: the cockpit lists the run under "Zu erledigen".
+    minimum_participants = models.PositiveSmallIntegerField(
+        _("Mindestens angemeldet"),
+        default=3,
+        validators=[MaxValueValidator(MAX_RUN_CAPACITY)],
+        help_text=_(
+            "Haben sich eine Woche vor Beginn weniger Personen angemeldet, erscheint der Kurstermin "
+            "in der Übersicht unter „Zu erledigen“. 0: keine Mindestzahl."
+        ),
+    )
     status = models.CharField(
         _("Stand"), max_length=20, choices=Status.choices, default=Status.SCHEDULED, editable=False
     )
@@ -297,7 +307,8 @@ class CourseRun(ClusterableModel):
     panels = [
         FieldPanel("course"),
         FieldPanel("title"),
-        FieldRowPanel([FieldPanel("capacity"), FieldPanel("enrolment_closes_at")]),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("minimum_participants")]),
+        FieldPanel("enrolment_closes_at"),
         FieldPanel("room"),
         FieldRowPanel([FieldPanel("venue_name"), FieldPanel("venue_address")], heading=_("Anderer Ort")),
         FieldPanel("trainers"),

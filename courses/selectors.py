@@ -22,6 +22,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from labs.places import municipality_names
 from labs.selectors import user_is_lab_manager
 
 from .models import Attendance, CourseRun, Enrolment, Session
@@ -328,3 +329,43 @@ def run_participants(*, run: CourseRun) -> QuerySet[Enrolment]:
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
+
+
+# Where a person lives, for the labs' anonymous reports: a municipality of the district, or outside it.
+MUNICIPALITY_OUTSIDE = "other"
+
+
+def statistics_municipalities() -> list[str]:
+    """The values an enrolment's `municipality` may take: the district's municipalities and "other"."""
+    return [*municipality_names(), MUNICIPALITY_OUTSIDE]
+
+
+def _in_run_room() -> Q:
+    """Sessions that meet in their run's room: no place of their own and no outside venue for the run."""
+    return Q(location="", run__venue_name="", run__room__isnull=False)
+
+
+def room_clashes(*, run: CourseRun) -> list[tuple[Session, Session]]:
+    """Pairs (a session of the run, a session of another run) that meet in the run's room at overlapping
+    times, in two queries. Cancelled runs do not hold a room."""
+    if run.room_id is None or run.venue_name:
+        return []
+    mine = list(Session.objects.filter(run=run, location=""))
+    if not mine:
+        return []
+    overlapping = Q(pk__in=[])
+    for session in mine:
+        overlapping |= Q(start__lt=session.end, end__gt=session.start)
+    others = (
+        Session.objects.filter(overlapping, _in_run_room(), run__room_id=run.room_id)
+        .exclude(run_id=run.pk)
+        .exclude(run__status=CourseRun.Status.CANCELLED)
+        .select_related("run__course")
+        .order_by("start", "pk")
+    )
+    return [
+        (session, other)
+        for other in others
+        for session in mine
+        if session.start < other.end and other.start < session.end
+    ]

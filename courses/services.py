@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.audit import Action, audit_record
 from accounts.models import User
 from accounts.selectors import organisation_contact
 from labs.models import LabPage, LabRole, Room
@@ -39,11 +40,13 @@ from .exceptions import (
     NotAllowed,
     NotCancellable,
     NotFound,
+    RoomTaken,
     RunAlreadyClosed,
     RunFull,
     RunNotFinished,
 )
 from .models import (
+    AgeBand,
     Attendance,
     Booking,
     Competence,
@@ -60,9 +63,11 @@ from .selectors import (
     enrolment_cancel_refusal,
     enrolment_closed_reason,
     format_moment,
+    room_clashes,
     run_close_result,
     run_places_for_person,
     run_ready_to_close,
+    statistics_municipalities,
     unnamed_release_at,
     user_can_teach,
     user_can_write_course,
@@ -176,9 +181,36 @@ def enrolment_create_for_person(*, run: CourseRun, by: User, full_name: str, ema
             raise DomainError(_("Dieses Konto ist gesperrt."))
         try:
             with transaction.atomic():
-                return _enrol(run=run, user=user, now=timezone.now(), for_someone=True)
+                enrolment = _enrol(run=run, user=user, now=timezone.now(), for_someone=True)
         except IntegrityError as exc:
             raise AlreadyEnrolled(_("Diese Person ist für diesen Kurs bereits angemeldet.")) from exc
+        _audit_enrolment(
+            enrolment=enrolment,
+            run=run,
+            by=by,
+            summary=(
+                _(
+                    "Anmeldung Nr. %(enrolment)s auf die Warteliste von Kurstermin Nr. %(run)s (%(course)s) "
+                    "eingetragen."
+                )
+                if enrolment.status == Enrolment.Status.WAITLISTED
+                else _("Anmeldung Nr. %(enrolment)s für Kurstermin Nr. %(run)s (%(course)s) eingetragen.")
+            ),
+        )
+        return enrolment
+
+
+def _audit_enrolment(*, enrolment: Enrolment, run: CourseRun, by: User, summary: str) -> None:
+    """Record a change of someone's place made by the lab. `summary` takes `enrolment`, `run` and
+    `course`: numbers and the course title, never the person."""
+    audit_record(
+        actor=by,
+        action=Action.ENROLMENT_CHANGED,
+        summary=summary % {"enrolment": enrolment.pk, "run": run.pk, "course": run.course.title},
+        lab_id=run.lab_id,
+        target=enrolment,
+        details={"run": run.pk, "status": enrolment.status},
+    )
 
 
 def _can_manage_enrolment(*, enrolment: Enrolment, by: User) -> bool:
@@ -232,6 +264,13 @@ def enrolment_cancel(*, enrolment: Enrolment, by: User) -> Enrolment:
         now = timezone.now()
         returned = return_to_booking(enrolment=enrolment, run=run, now=now)
         end_place(enrolment=enrolment, cause=Enrolment.Cause.SELF, now=now)
+        if enrolment.user_id != by.pk:
+            _audit_enrolment(
+                enrolment=enrolment,
+                run=run,
+                by=by,
+                summary=_("Anmeldung Nr. %(enrolment)s für Kurstermin Nr. %(run)s (%(course)s) abgesagt."),
+            )
         outbox_add(kind=notifications.ENROLMENT_CANCELLED, object_id=enrolment.pk)
         if returned:
             outbox_add(kind=notifications.BOOKING_MEMBER_LEFT, object_id=enrolment.pk)
@@ -255,6 +294,14 @@ def enrolment_remove(*, enrolment: Enrolment, by: User, reason: str) -> Enrolmen
         now = timezone.now()
         end_place(enrolment=enrolment, cause=Enrolment.Cause.REMOVED, now=now, reason=reason[:2000])
         outbox_add(kind=notifications.ENROLMENT_CANCELLED, object_id=enrolment.pk)
+        _audit_enrolment(
+            enrolment=enrolment,
+            run=run,
+            by=by,
+            summary=_(
+                "Anmeldung Nr. %(enrolment)s für Kurstermin Nr. %(run)s (%(course)s) vom Labor abgemeldet."
+            ),
+        )
         fill_free_seats(run=run, now=now)
     return enrolment
 
@@ -269,6 +316,7 @@ def waitlist_move(*, enrolment: Enrolment, by: User, add_seat: bool = False) -> 
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         if enrolment.status not in (Enrolment.Status.WAITLISTED, Enrolment.Status.OFFERED):
             raise DomainError(_("Diese Person steht nicht auf der Warteliste."))
+        seat_added = False
         if enrolment.status == Enrolment.Status.WAITLISTED and seats_free(run=run) <= 0:
             if not add_seat:
                 raise DomainError(
@@ -277,7 +325,24 @@ def waitlist_move(*, enrolment: Enrolment, by: User, add_seat: bool = False) -> 
             run.capacity += 1
             run.full_clean()
             run.save(update_fields=["capacity"])
+            seat_added = True
         _give_seat(enrolment=enrolment, now=timezone.now())
+        _audit_enrolment(
+            enrolment=enrolment,
+            run=run,
+            by=by,
+            summary=(
+                _(
+                    "Anmeldung Nr. %(enrolment)s von der Warteliste von Kurstermin Nr. %(run)s (%(course)s) "
+                    "auf einen zusätzlichen Platz gesetzt."
+                )
+                if seat_added
+                else _(
+                    "Anmeldung Nr. %(enrolment)s von der Warteliste von Kurstermin Nr. %(run)s (%(course)s) "
+                    "auf einen Platz gesetzt."
+                )
+            ),
+        )
     return enrolment
 
 
@@ -421,6 +486,19 @@ def run_cancel(*, run: CourseRun, by: User, message: str) -> CourseRun:
                 for pk in Booking.objects.filter(run=run, cancelled_at=now).values_list("pk", flat=True)
             ],
         )
+        audit_record(
+            actor=by,
+            action=Action.RUN_CANCELLED,
+            summary=ngettext(
+                "Kurstermin Nr. %(run)s (%(course)s) abgesagt; %(n)s Platz beendet.",
+                "Kurstermin Nr. %(run)s (%(course)s) abgesagt; %(n)s Plätze beendet.",
+                len(active),
+            )
+            % {"run": run.pk, "course": run.course.title, "n": len(active)},
+            lab_id=run.lab_id,
+            target=run,
+            details={"places_ended": len(active)},
+        )
     return run
 
 
@@ -454,6 +532,29 @@ def attendance_record(*, session: Session, entries: Iterable[AttendanceEntry], b
                 defaults={"status": entry.status, "recorded_by": by},
             )
             saved.append(attendance)
+        if entries:
+            audit_record(
+                actor=by,
+                action=Action.ATTENDANCE_CHANGED,
+                summary=ngettext(
+                    "Anwesenheit am %(when)s für Kurstermin Nr. %(run)s (%(course)s): %(n)s Eintrag.",
+                    "Anwesenheit am %(when)s für Kurstermin Nr. %(run)s (%(course)s): %(n)s Einträge.",
+                    len(entries),
+                )
+                % {
+                    "when": format_moment(session.start),
+                    "run": run.pk,
+                    "course": run.course.title,
+                    "n": len(entries),
+                },
+                lab_id=run.lab_id,
+                target=session,
+                details={
+                    "run": run.pk,
+                    "entries": len(entries),
+                    "cleared": sum(entry.status is None for entry in entries),
+                },
+            )
     return saved
 
 
@@ -543,6 +644,23 @@ def walk_in_add(*, session: Session, by: User, name: str, email: str = "") -> En
         )
         if user is not None:
             outbox_add(kind=notifications.ENROLMENT_CONFIRMATION, object_id=enrolment.pk)
+        audit_record(
+            actor=by,
+            action=Action.WALK_IN_ADDED,
+            summary=_(
+                "Teilnahme ohne Anmeldung am %(when)s eingetragen: Anmeldung Nr. %(enrolment)s, "
+                "Kurstermin Nr. %(run)s (%(course)s)."
+            )
+            % {
+                "when": format_moment(session.start),
+                "enrolment": enrolment.pk,
+                "run": run.pk,
+                "course": run.course.title,
+            },
+            lab_id=run.lab_id,
+            target=enrolment,
+            details={"run": run.pk, "session": session.pk},
+        )
     return enrolment
 
 
@@ -612,6 +730,23 @@ def run_close(*, run: CourseRun, by: User) -> RunCloseResult:
         run.status = CourseRun.Status.CLOSED
         run.closed_at = now
         run.save(update_fields=["status", "closed_at"])
+        audit_record(
+            actor=by,
+            action=Action.RUN_CLOSED,
+            summary=_(
+                "Kurstermin Nr. %(run)s (%(course)s) abgeschlossen: %(completed)s abgeschlossen, "
+                "%(not_completed)s nicht abgeschlossen."
+            )
+            % {
+                "run": run.pk,
+                "course": run.course.title,
+                "completed": len(completed),
+                "not_completed": len(not_completed),
+            },
+            lab_id=run.lab_id,
+            target=run,
+            details={"completed": len(completed), "not_completed": len(not_completed)},
+        )
         for enrolment in completed:
             transaction.on_commit(lambda e=enrolment: enrolment_completed.send(sender=Enrolment, enrolment=e))
     return RunCloseResult(completed=completed, not_completed=not_completed)
@@ -645,10 +780,11 @@ RUN_FIELDS = frozenset(
         "seat_release",
         "offer_hours",
         "unnamed_release_hours",
+        "minimum_participants",
     }
 )
 # What a new run takes unless told otherwise: the model's defaults.
-RUN_SETTINGS = ("seat_release", "offer_hours", "unnamed_release_hours")
+RUN_SETTINGS = ("seat_release", "offer_hours", "unnamed_release_hours", "minimum_participants")
 SESSION_FIELDS = frozenset({"start", "end", "location"})
 
 
@@ -774,6 +910,7 @@ def run_create(
         run.save()
         run.trainers.set(trainers)
         _sessions_apply(run=run, changes=sessions)
+        _check_room_free(run=run)
     return run
 
 
@@ -826,6 +963,7 @@ def run_update(
         if trainers is not None:
             run.trainers.set(trainers)
         moved = _sessions_apply(run=run, changes=sessions)
+        _check_room_free(run=run)
         if place_before != (run.room_id, run.venue_name, run.venue_address):
             # Every meeting without a place of its own moves with the run.
             Session.objects.filter(run=run, location="").update(sequence=F("sequence") + 1)
@@ -845,6 +983,7 @@ def session_create(
         run = lock_run(run)
         _require_scheduled(run)
         session = _session_add(run=run, start=start, end=end, location=location)
+        _check_room_free(run=run)
         _announce_schedule_change(run=run)
         return session
 
@@ -858,6 +997,7 @@ def session_update(*, session: Session, by: User, **fields) -> Session:
         _require_scheduled(run)
         session = Session.objects.get(pk=session.pk)
         if _session_change(session=session, **fields):
+            _check_room_free(run=run)
             _announce_schedule_change(run=run)
         return session
 
@@ -892,6 +1032,31 @@ def _sessions_apply(*, run: CourseRun, changes: Iterable[SessionChange]) -> bool
                 session=session, start=change.start, end=change.end, location=change.location
             )
     return moved
+
+
+def _check_room_free(*, run: CourseRun) -> None:
+    """Refuse a meeting of the run in its lab's room while another run meets there (cancelled runs
+    aside). Locks the room's row first, so two runs saved at the same moment cannot both take it."""
+    if run.room_id is None or run.venue_name or run.status == CourseRun.Status.CANCELLED:
+        return
+    Room.objects.select_for_update().filter(pk=run.room_id).exists()
+    clash = next(iter(room_clashes(run=run)), None)
+    if clash is None:
+        return
+    mine, other = clash
+    raise RoomTaken(
+        _(
+            "Der Raum „%(room)s“ ist am %(when)s schon belegt: von „%(other)s“ (Kurstermin Nr. %(run)s) "
+            "bis %(until)s Uhr. Bitte wählen Sie eine andere Zeit oder einen anderen Raum."
+        )
+        % {
+            "room": run.room.name,
+            "when": format_moment(mine.start),
+            "other": other.run.course.title,
+            "run": other.run_id,
+            "until": date_format(timezone.localtime(other.end), "H:i"),
+        }
+    )
 
 
 def _session_add(*, run: CourseRun, start, end, location: str) -> Session:
@@ -956,3 +1121,29 @@ def session_reminders_record(*, now=None, ahead: timedelta = timedelta(hours=24)
     with transaction.atomic(durable=True):
         outbox_add_many(kind=notifications.SESSION_REMINDER, items=items)
     return len(items)
+
+
+def enrolment_statistics_set(
+    *, enrolment: Enrolment, by: User, age_band: str, municipality: str
+) -> Enrolment:
+    """Keep (or clear, with "") the two optional figures a person gave for the labs' anonymous reports.
+    Only the person whose place it is may; an age band or a place not offered is refused."""
+    if not getattr(by, "is_authenticated", False) or enrolment.user_id != by.pk:
+        raise NotFound()
+    age_band = (age_band or "").strip()
+    municipality = (municipality or "").strip()
+    errors = {}
+    if age_band and age_band not in AgeBand.values:
+        errors["age_band"] = _("Bitte wählen Sie eine der Altersgruppen oder lassen Sie das Feld leer.")
+    if municipality and municipality not in statistics_municipalities():
+        errors["municipality"] = _("Bitte wählen Sie einen Ort aus der Liste oder lassen Sie das Feld leer.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(durable=True):
+        updated = Enrolment.objects.filter(pk=enrolment.pk, user=by).update(
+            age_band=age_band, municipality=municipality
+        )
+        if not updated:
+            raise NotFound()
+    enrolment.age_band, enrolment.municipality = age_band, municipality
+    return enrolment

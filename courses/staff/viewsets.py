@@ -36,6 +36,8 @@ class CourseRunForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "minimum_participants" in self.fields:
+            self.fields["minimum_participants"].required = False
         user = self.for_user
         if user is None:
             return
@@ -56,6 +58,13 @@ class CourseRunForm(WagtailAdminModelForm):
         trainers.help_text = _(
             "Zur Auswahl stehen alle, die im Labor eine Rolle haben (siehe „Rollen im Labor“)."
         )
+
+    def clean_minimum_participants(self):
+        """Left empty: the run's default minimum, or what it had."""
+        value = self.cleaned_data.get("minimum_participants")
+        if value is None:
+            return self.instance.minimum_participants
+        return value
 
 
 def _first_start(run) -> str:
@@ -95,6 +104,7 @@ RUN_FORM_FIELDS = (
     "seat_release",
     "offer_hours",
     "unnamed_release_hours",
+    "minimum_participants",
 )
 
 

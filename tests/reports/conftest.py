@@ -72,6 +72,7 @@ def build_district(lab: LabPage, other_lab: LabPage) -> District:
     """
     course = make_course(lab, title="Sicher online bezahlen", audience=Audience.CITIZENS, format=Format.IN_PERSON)
     course.competences.set(Competence.objects.filter(code__in=["1.1", "2.1"]))
+    course.save()  # a page keeps its competences in memory until it is saved
     other_course = make_course(other_lab, title="Online-Shop", audience=Audience.BUSINESSES, format=Format.ONLINE)
 
     march = CourseRunFactory(course=course, capacity=10, starts_at=at(date(2026, 3, 10)))

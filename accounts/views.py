@@ -14,6 +14,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from . import lockout, ratelimit
 from .exceptions import DomainError
 from .forms import ApiTokenCreateForm, EmailChangeForm, LoginForm, NameChangeForm, NewPasswordForm, SignupForm
+from .mfa.middleware import verification_url
+from .mfa.selectors import mfa_required_for
 from .selectors import api_token_rules, api_tokens_for_user, email_change_pending
 from .services import (
     api_token_revoke,
@@ -45,6 +47,9 @@ def login_view(request):
         form = LoginForm(request, data=request.POST)
         if form.is_valid():
             login(request, form.user)
+            if mfa_required_for(user=form.user):
+                # People with staff duties confirm their second factor (or set it up) before going on.
+                return redirect(verification_url(user=form.user, next_url=next_url))
             return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
         if lockout.is_locked_out(request):
             return _login_locked(request, next_url)

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,13 +71,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # People with staff duties reach staff pages only with their second factor (MFA_REQUIRED).
+    "accounts.mfa.middleware.StaffVerificationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so that it sees the answer of every login view and can turn a lockout into our own page.
@@ -122,10 +128,14 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:landing"
 LOGOUT_REDIRECT_URL = "/"
+# At least 10 characters for everyone, 12 for people with staff duties; not common, not only digits, not like
+# the person's name or email address.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.mfa.passwords.StaffMinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_HASHERS = env.list(
     "PASSWORD_HASHERS",
@@ -349,6 +359,82 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Content-Security-Policy (django-csp): the site runs only its own script files and the inline JSON-LD that
+# carries the request's nonce; styles only from its own style sheet; nothing from any other host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# The CMS, the Django admin and the API docs (Swagger UI) are built by others and use inline scripts and
+# styles; they get this looser policy instead (core.security), still without any other host. The CMS shows
+# its page preview in a frame of itself.
+CONTENT_SECURITY_POLICY_STAFF_TOOLS = {
+    "PATH_PREFIXES": ["/cms/", "/django-admin/", "/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+    },
+}
+# Browser features the site never uses are off for it and anything it might frame; sharing a badge may copy
+# its link or open the phone's share sheet.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "ambient-light-sensor": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "browsing-topics": [],
+    "camera": [],
+    "clipboard-write": ["self"],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "interest-cohort": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "web-share": ["self"],
+    "xr-spatial-tracking": [],
+}
+
+# Two-factor login (django-otp): everyone with staff duties (admins, lab managers, editors, trainers) confirms
+# a code from an authenticator app, or a recovery code, before any staff page. Off only for tests of other
+# things (tests/environment.py).
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "Regionallabore"
+# Each wrong (or reused) code doubles the wait before the next one is checked: 1, 2, 4, 8 ... seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Besides, a person gets MFA_RATE_LIMIT wrong codes per MFA_RATE_WINDOW seconds.
+MFA_RATE_LIMIT = env.int("MFA_RATE_LIMIT", default=10)
+MFA_RATE_WINDOW = env.int("MFA_RATE_WINDOW", default=900)
 
 LOGGING = {
     "version": 1,

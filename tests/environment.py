@@ -6,6 +6,8 @@ import os
 for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
     os.environ.setdefault(name, "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+# Two-factor login for staff is proven by its own tests (tests/accounts/test_mfa*.py), which turn it on.
+os.environ.setdefault("MFA_REQUIRED", "0")
 # A password hash that takes a microsecond, not a second: factories give every person a password.
 os.environ.setdefault("PASSWORD_HASHERS", "django.contrib.auth.hashers.MD5PasswordHasher")
 

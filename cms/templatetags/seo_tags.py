@@ -45,4 +45,6 @@ def structured_data(context) -> str:
         data = lab_json_ld(lab=page, runs=runs, organisation=organisation, request=request)
     else:
         return ""
-    return json_ld_script(data, nonce=getattr(request, "csp_nonce", ""))
+    # django-csp makes the nonce on first use (a lazy object that is falsy until then): str() makes it.
+    nonce = getattr(request, "csp_nonce", None)
+    return json_ld_script(data, nonce=str(nonce) if nonce is not None else "")

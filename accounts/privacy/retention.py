@@ -11,7 +11,7 @@
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +46,7 @@ def _holds_records(user: User) -> bool:
     related = [
         rel
         for rel in User._meta.related_objects
-        if rel.on_delete.__name__ == "PROTECT" and rel.related_model is not AuditEntry
+        if rel.on_delete is models.PROTECT and rel.related_model is not AuditEntry
     ]
     for rel in related:
         manager = rel.related_model._base_manager

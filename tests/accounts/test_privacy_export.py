@@ -58,7 +58,9 @@ def test_the_export_lists_enrolments_with_attendance_and_statistics_answers(pers
     completed = next(row for row in enrolments if row["id"] == person["completed"].pk)
     assert len(completed["attendance"]) == 2
     assert completed["age_band"] == "65 bis 74 Jahre"
-    assert completed["sessions"][0]["start"].endswith("+01:00") or completed["sessions"][0]["start"][10] == "T"
+    assert (
+        completed["sessions"][0]["start"].endswith("+01:00") or completed["sessions"][0]["start"][10] == "T"
+    )
 
 
 def test_the_export_is_json_with_iso_dates(person):

@@ -25,6 +25,7 @@ The rules, one per kind of object:
   field error (400), the same as an unknown id.
 - `me/...` is always the caller's own; anonymous requests to anything that needs a person answer 401.
 - Anyone signed in may enrol (409 for the participant, who already is) and ask for a token.
+- Reports are for the managers of a lab (their labs) and administrators (all); anybody else gets 403.
 
 Cells where the code answers otherwise are marked xfail (strict) with what is wrong and where.
 """
@@ -222,6 +223,10 @@ def _token_body(s: Scenario, user: User | None):
     return {"email": user.email, "password": PASSWORD}
 
 
+def _erase_body(s: Scenario, user):
+    return {"password": PASSWORD}
+
+
 def _course_create_body(s: Scenario, user):
     return {
         "lab": s.lab.slug,
@@ -378,8 +383,12 @@ TABLE = (
     Row("GET", "me/bookings/", SIGNED_IN_READS),
     Row("GET", "me/calendar/", SIGNED_IN_READS),
     Row("POST", "me/calendar/renew/", SIGNED_IN_READS),
+    Row("GET", "me/export/", SIGNED_IN_READS),
+    Row("POST", "me/erase/", cells(204), body=_erase_body),
     # Anyone
     Row("GET", "certificates/verify/{code}/", EVERYONE_READS),
+    # Staff reports: without `lab`, all the labs the person manages (every lab for administrators)
+    Row("GET", "reports/", cells(403, manager=200, manager_other=200, admin=200)),
 )
 
 

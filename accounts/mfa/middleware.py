@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -24,11 +25,11 @@ class StaffVerificationMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and is_staff_path(request.path_info)
-            and not user.is_verified()
-            and mfa_required_for(user=user)
-        ):
-            return redirect(verification_url(user=user, next_url=request.get_full_path()))
+        if user.is_authenticated and not user.is_verified():
+            if is_staff_path(request.path_info) and mfa_required_for(user=user):
+                return redirect(verification_url(user=user, next_url=request.get_full_path()))
+            if request.path_info.startswith("/api/") and mfa_required_for(user=user):
+                # The API reads the browser's session as this user: without the second factor it answers
+                # as to a visitor. (An API token, sent as a header, is read by the API itself, not here.)
+                request.user = AnonymousUser()
         return self.get_response(request)

@@ -144,3 +144,23 @@ def test_participant_password_needs_ten_characters():
 def test_weak_passwords_are_refused(password):
     with pytest.raises(ValidationError):
         validate_password(password, user=UserFactory())
+
+
+def test_api_treats_unverified_staff_session_as_visitor(client, lab):
+    person = with_role(LabRole.Role.MANAGER)(lab)
+    client.force_login(person)
+    response = client.get("/api/v1/me/enrolments/")
+    assert response.status_code in (401, 403)
+
+
+def test_api_reads_verified_staff_session(client, lab, clock):
+    person = with_role(LabRole.Role.MANAGER)(lab)
+    _device, codes = set_up(person)
+    client.force_login(person)
+    client.post(VERIFY, {"code": codes[0]})
+    assert client.get("/api/v1/me/enrolments/").status_code == 200
+
+
+def test_api_reads_participant_session(client):
+    client.force_login(UserFactory())
+    assert client.get("/api/v1/me/enrolments/").status_code == 200

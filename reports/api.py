@@ -14,7 +14,9 @@ from .disclosure import SMALL, THRESHOLD
 from .params import ReportForm
 
 
-@extend_schema_field({"oneOf": [{"type": "integer", "minimum": THRESHOLD}, {"type": "string", "enum": [SMALL]}]})
+@extend_schema_field(
+    {"oneOf": [{"type": "integer", "minimum": THRESHOLD}, {"type": "string", "enum": [SMALL]}]}
+)
 class CountField(serializers.Field):
     """A count: the number from 5 on, below it the string "< 5"."""
 
@@ -68,7 +70,9 @@ class MonthSerializer(serializers.Serializer):
 
 
 class ReportSerializer(serializers.Serializer):
-    lab = serializers.CharField(source="lab_slug", allow_null=True, help_text=_("Kurzname des Labors; null: alle."))
+    lab = serializers.CharField(
+        source="lab_slug", allow_null=True, help_text=_("Kurzname des Labors; null: alle.")
+    )
     title = serializers.CharField()
     start = serializers.DateField()
     end = serializers.DateField()
@@ -95,15 +99,21 @@ class ReportView(APIView):
     @extend_schema(
         operation_id="reports_retrieve",
         parameters=[
-            OpenApiParameter("lab", OpenApiTypes.STR, description=_("Kurzname des Labors; leer: alle Ihre Labore.")),
+            OpenApiParameter(
+                "lab", OpenApiTypes.STR, description=_("Kurzname des Labors; leer: alle Ihre Labore.")
+            ),
             OpenApiParameter("start", OpenApiTypes.DATE, description=_("Erster Tag (ISO 8601).")),
             OpenApiParameter(
-                "end", OpenApiTypes.DATE, description=_("Letzter Tag (ISO 8601). Ohne beide: das laufende Jahr.")
+                "end",
+                OpenApiTypes.DATE,
+                description=_("Letzter Tag (ISO 8601). Ohne beide: das laufende Jahr."),
             ),
         ],
         responses={
             200: ReportSerializer,
-            400: OpenApiResponse(ErrorSerializer, description=_("Ein Parameter passt nicht; er wird genannt.")),
+            400: OpenApiResponse(
+                ErrorSerializer, description=_("Ein Parameter passt nicht; er wird genannt.")
+            ),
             401: OpenApiResponse(ErrorSerializer, description=_("Nicht angemeldet.")),
             403: OpenApiResponse(ErrorSerializer, description=_("Diesen Bericht dürfen Sie nicht sehen.")),
         },

@@ -59,7 +59,8 @@ def _open(chart_id: str, title: str, desc: str, width: int, height: int) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart">'
-        f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
     )
 
 
@@ -80,7 +81,8 @@ def fill_rate_chart(report: PublishedReport, *, chart_id: str = "chart-fill") ->
         parts.append(
             f'<line x1="{left}" x2="{width - 8}" y1="{y}" y2="{y}" stroke="{GRID}" stroke-width="1" '
             f'stroke-dasharray="{"none" if level == 0 else "4 4"}"/>'
-            f'<text x="{left - 6}" y="{y + 5}" text-anchor="end" font-size="14" fill="{MUTED}" {FONT}>{level} %</text>'
+            f'<text x="{left - 6}" y="{y + 5}" text-anchor="end" font-size="14" fill="{MUTED}" {FONT}>'
+            f"{level} %</text>"
         )
     for index, month in enumerate(months):
         x = left + index * column + 8
@@ -89,7 +91,8 @@ def fill_rate_chart(report: PublishedReport, *, chart_id: str = "chart-fill") ->
         if value is not None:
             bar = plot * min(value, 1)
             parts.append(
-                f'<rect x="{x}" y="{top + plot - bar:.1f}" width="{column - 16}" height="{bar:.1f}" fill="{BAR}"/>'
+                f'<rect x="{x}" y="{top + plot - bar:.1f}" width="{column - 16}" height="{bar:.1f}" '
+                f'fill="{BAR}"/>'
             )
             label_y = top + plot - bar - 6
         else:
@@ -102,8 +105,8 @@ def fill_rate_chart(report: PublishedReport, *, chart_id: str = "chart-fill") ->
         )
         if index == 0 or month.month.month == 1:
             parts.append(
-                f'<text x="{x + (column - 16) / 2}" y="{top + plot + 42}" text-anchor="middle" font-size="13" '
-                f'fill="{MUTED}" {FONT}>{month.month.year}</text>'
+                f'<text x="{x + (column - 16) / 2}" y="{top + plot + 42}" text-anchor="middle" '
+                f'font-size="13" fill="{MUTED}" {FONT}>{month.month.year}</text>'
             )
     parts.append("</svg>")
     return Chart(id=chart_id, title=title, desc=desc, svg=mark_safe("".join(parts)))
@@ -131,9 +134,7 @@ def area_chart(report: PublishedReport, *, chart_id: str = "chart-areas") -> Cha
         y = top + index * row_height
         value = row.figures.completed
         name = row.label if len(row.label) <= 38 else row.label[:37] + "…"
-        parts.append(
-            f'<text x="0" y="{y + 25}" font-size="15" fill="{TEXT}" {FONT}>{escape(name)}</text>'
-        )
+        parts.append(f'<text x="0" y="{y + 25}" font-size="15" fill="{TEXT}" {FONT}>{escape(name)}</text>')
         end = label_width
         if isinstance(value, int) and value:
             bar = bar_width * value / largest
@@ -143,7 +144,9 @@ def area_chart(report: PublishedReport, *, chart_id: str = "chart-areas") -> Cha
         parts.append(
             f'<text x="{end + 8:.1f}" y="{y + 25}" font-size="15" fill="{TEXT}" {FONT}>{escape(shown)}</text>'
         )
-    parts.append(f'<line x1="{label_width}" x2="{label_width}" y1="{top}" y2="{height - 8}" stroke="{GRID}"/>')
+    parts.append(
+        f'<line x1="{label_width}" x2="{label_width}" y1="{top}" y2="{height - 8}" stroke="{GRID}"/>'
+    )
     parts.append("</svg>")
     return Chart(id=chart_id, title=title, desc=desc, svg=mark_safe("".join(parts)))
 
@@ -159,7 +162,8 @@ def reach_map_chart(report: PublishedReport, *, chart_id: str = "chart-map") -> 
     title = _("Erreichte Personen nach Wohnort")
     desc = _(
         "Karte der Städte und Gemeinden des Landkreises, je dunkler, desto mehr erreichte Personen. "
-        "Jede Gemeinde nennt ihren Wert; die Tabelle nennt alle Zahlen. Die Gemeindegrenzen sind nur angenähert."
+        "Jede Gemeinde nennt ihren Wert; die Tabelle nennt alle Zahlen. "
+        "Die Gemeindegrenzen sind nur angenähert."
     )
     data = district_map(shading=reach_shading(report))
     geometry = data.geometry
@@ -177,7 +181,7 @@ def reach_map_chart(report: PublishedReport, *, chart_id: str = "chart-map") -> 
         bold = ' font-weight="bold"'
         spans = "".join(
             f'<tspan x="{area.label_x}" dy="{0 if i == 0 else "1.15em"}"'
-            f'{bold if i == len(lines) - 1 else ""}>{escape(line)}</tspan>'
+            f"{bold if i == len(lines) - 1 else ''}>{escape(line)}</tspan>"
             for i, line in enumerate(lines)
         )
         parts.append(

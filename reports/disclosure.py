@@ -100,9 +100,7 @@ def _rate(numerator: int, denominator: int, note: str) -> Rate:
 
 
 def _shown(figures: Figures, hidden: frozenset[str] = frozenset()) -> ShownFigures:
-    counts = {
-        name: SMALL if name in hidden else shown_count(getattr(figures, name)) for name in COUNTS
-    }
+    counts = {name: SMALL if name in hidden else shown_count(getattr(figures, name)) for name in COUNTS}
     return ShownFigures(
         **counts,
         attendance_rate=_rate(
@@ -185,4 +183,3 @@ def figure_names() -> list[tuple[str, str]]:
         ("badges", _("Badges")),
         ("waitlist_unmet", _("Warteliste ohne Platz")),
     ]
-

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from core.pdf import render_pdf
 
-from .charts import area_chart, fill_rate_chart, percent, reach_map_chart, reach_shading
+from .charts import area_chart, fill_rate_chart, percent, reach_map_chart
 from .disclosure import SMALL, PublishedReport, Rate, ShownFigures, figure_names
 
 MONTH_HEADINGS = ("month", "runs", "capacity", "seats_taken", "fill_rate")
@@ -68,7 +68,7 @@ def month_cells(month, *, for_sheet: bool = False) -> list:
 
 
 def report_csv(report: PublishedReport) -> bytes:
-    """UTF-8 with BOM and ";" between cells, as German Excel opens it: the totals, each breakdown, the months."""
+    """UTF-8 with BOM and ";" between cells, as German Excel opens it: totals, each breakdown, the months."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";")

@@ -65,7 +65,9 @@ class ReportForm(forms.Form):
                 .first()
             )
             if lab is None:
-                self.add_error("lab", _("Ein Labor mit dem Kurznamen „%(slug)s“ gibt es nicht.") % {"slug": slug[:100]})
+                self.add_error(
+                    "lab", _("Ein Labor mit dem Kurznamen „%(slug)s“ gibt es nicht.") % {"slug": slug[:100]}
+                )
         start, end = data.get("start"), data.get("end")
         missing_start = not self.data.get("start")
         missing_end = not self.data.get("end")
@@ -78,11 +80,16 @@ class ReportForm(forms.Form):
             self.add_error("end", _("Bitte geben Sie an, bis zu welchem Tag der Bericht zählt."))
         if start and end and not self.errors:
             if end < start:
-                self.add_error("end", _("Das Ende des Zeitraums liegt vor seinem Anfang. Bitte tauschen Sie die Daten."))
+                self.add_error(
+                    "end", _("Das Ende des Zeitraums liegt vor seinem Anfang. Bitte tauschen Sie die Daten.")
+                )
             elif _years_later(start, MAX_YEARS) <= end:
                 self.add_error(
                     "end",
-                    _("Ein Bericht umfasst höchstens %(years)d Jahre. Bitte wählen Sie einen kürzeren Zeitraum.")
+                    _(
+                        "Ein Bericht umfasst höchstens %(years)d Jahre. "
+                        "Bitte wählen Sie einen kürzeren Zeitraum."
+                    )
                     % {"years": MAX_YEARS},
                 )
         data["start"], data["end"], data["lab_page"] = start, end, lab

@@ -30,19 +30,17 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from certificates.models import Certificate
-from courses.models import AgeBand, Attendance, Audience, BadgeAssertion, Competence, CourseRun, Enrolment, Format
+from courses.models import AgeBand, Attendance, Audience, Competence, CourseRun, Enrolment, Format
 from labs.models import LabPage, Municipality
 
 BERLIN = ZoneInfo(settings.TIME_ZONE)
 
-# Queries one report takes: runs, seats per run, area names, municipalities, then per dimension the
-# enrolments, and for attendance, certificates and badges one query for all dimensions but the area plus one
-# for the area.
-REPORT_QUERIES = 4 + 7 + 6
+# Queries one report takes: runs, seats per run, area names, municipalities; the places in total and per
+# dimension (7); attendance, and certificates with badges, each for all dimensions but the area and for it.
+REPORT_QUERIES = 4 + 7 + 2 + 2
 
 NOT_STATED = ""
 OTHER_MUNICIPALITY = "other"
@@ -122,7 +120,9 @@ DIMENSIONS = {
 AREA = "run__course__competences__area_code"
 
 # On the waiting list of the run and never given a seat in it.
-UNMET_DEMAND = Q(waitlisted_at__isnull=False, confirmed_at__isnull=True) & ~Q(status__in=Enrolment.SEAT_HOLDING)
+UNMET_DEMAND = Q(waitlisted_at__isnull=False, confirmed_at__isnull=True) & ~Q(
+    status__in=Enrolment.SEAT_HOLDING
+)
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -150,68 +150,52 @@ def report_build(*, labs, lab: LabPage | None, start: date, end: date) -> Report
     lab_ids = [each.pk for each in labs]
     runs = runs_in_period(lab_ids=lab_ids, start=start, end=end)
     run_ids = runs.values("pk")
-    enrolments = Enrolment.objects.filter(run_id__in=run_ids, status__in=Enrolment.ATTENDING)
     since, until = period_bounds(start, end)
-    certificates = Certificate.objects.filter(
-        enrolment__run__lab_id__in=lab_ids, issued_at__gte=since, issued_at__lt=until
-    )
-    badges = BadgeAssertion.objects.filter(
-        enrolment__run__lab_id__in=lab_ids, issued_on__gte=since, issued_on__lt=until
-    )
-    attendance = Attendance.objects.filter(enrolment__in=enrolments.values("pk"))
 
     by_key: dict[str, dict[str, dict[str, int]]] = {name: defaultdict(dict) for name in (*DIMENSIONS, "area")}
     totals: dict[str, int] = {}
 
-    # Enrolments and people, one query per dimension (distinct people do not add up across groups).
-    people_counts = {
-        "enrolments": Count("pk", filter=Q(status__in=Enrolment.ATTENDING), distinct=True),
-        "accounts": Count("user_id", filter=Q(status__in=Enrolment.ATTENDING), distinct=True),
-        "anonymous": Count("pk", filter=Q(status__in=Enrolment.ATTENDING, user_id__isnull=True), distinct=True),
-        "completed": Count("pk", filter=Q(status=Enrolment.Status.COMPLETED), distinct=True),
-        "not_completed": Count("pk", filter=Q(status=Enrolment.Status.NOT_COMPLETED), distinct=True),
-        "waitlist_unmet": Count("pk", filter=UNMET_DEMAND, distinct=True),
-    }
-    places = Enrolment.objects.filter(run_id__in=run_ids).filter(Q(status__in=Enrolment.ATTENDING) | UNMET_DEMAND)
-    totals.update(places.aggregate(**people_counts))
+    # Places and people, one query per dimension: distinct people do not add up across groups. Only the
+    # areas repeat a place (a course in several areas), so only there every count is distinct.
+    attending = Q(status__in=Enrolment.ATTENDING)
+    places = Enrolment.objects.filter(run_id__in=run_ids).filter(attending | UNMET_DEMAND)
+    totals.update(places.aggregate(**_place_counts(distinct=False)))
     for name, path in (*DIMENSIONS.items(), ("area", AREA)):
-        for row in places.values(path).annotate(**people_counts).order_by():
-            by_key[name][_key(row[path])].update({k: row[k] for k in people_counts})
+        counts = _place_counts(distinct=name == "area")
+        for row in places.values(path).annotate(**counts).order_by():
+            by_key[name][_key(row[path])].update({k: row[k] for k in counts})
 
-    # Attendance, certificates and badges add up: one query over all dimensions, one for the areas.
+    # Attendance adds up: one query over all dimensions but the area, and one for the area.
+    attendance = Attendance.objects.filter(
+        enrolment__run_id__in=run_ids, enrolment__status__in=Enrolment.ATTENDING
+    )
+    present = Q(status=Attendance.Status.PRESENT)
     _add_up(
         by_key,
         totals,
-        attendance.values(*(f"enrolment__{path}" for path in DIMENSIONS.values()))
-        .annotate(
-            present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
-            recorded=Count("pk"),
-        )
+        attendance.values(**{path: F(f"enrolment__{path}") for path in DIMENSIONS.values()})
+        .annotate(present=Count("pk", filter=present), recorded=Count("pk"))
         .order_by(),
-        prefix="enrolment__",
     )
     for row in (
-        attendance.values(f"enrolment__{AREA}")
-        .annotate(
-            present=Count("pk", filter=Q(status=Attendance.Status.PRESENT), distinct=True),
-            recorded=Count("pk", distinct=True),
-        )
+        attendance.values(area=F(f"enrolment__{AREA}"))
+        .annotate(present=Count("pk", filter=present, distinct=True), recorded=Count("pk", distinct=True))
         .order_by()
     ):
-        by_key["area"][_key(row[f"enrolment__{AREA}"])].update(present=row["present"], recorded=row["recorded"])
-    for queryset, name in ((certificates, "certificates"), (badges, "badges")):
-        _add_up(
-            by_key,
-            totals,
-            queryset.values(*(f"enrolment__{path}" for path in DIMENSIONS.values()))
-            .annotate(**{name: Count("enrolment_id", distinct=True)})
-            .order_by(),
-            prefix="enrolment__",
-        )
-        for row in (
-            queryset.values(f"enrolment__{AREA}").annotate(**{name: Count("enrolment_id", distinct=True)}).order_by()
-        ):
-            by_key["area"][_key(row[f"enrolment__{AREA}"])][name] = row[name]
+        by_key["area"][_key(row["area"])].update(present=row["present"], recorded=row["recorded"])
+
+    # Certificates and badges issued in the period, whenever their run was: they add up, so one query over
+    # all dimensions but the area, and one for the area.
+    certified = Q(certificates__issued_at__gte=since, certificates__issued_at__lt=until)
+    badged = Q(badge_assertion__issued_on__gte=since, badge_assertion__issued_on__lt=until)
+    awarded = Enrolment.objects.filter(run__lab_id__in=lab_ids).filter(certified | badged)
+    award_counts = {
+        "certificates": Count("pk", filter=certified, distinct=True),
+        "badges": Count("pk", filter=badged, distinct=True),
+    }
+    _add_up(by_key, totals, awarded.values(*DIMENSIONS.values()).annotate(**award_counts).order_by())
+    for row in awarded.values(AREA).annotate(**award_counts).order_by():
+        by_key["area"][_key(row[AREA])].update({k: row[k] for k in award_counts})
 
     labels = _labels(labs)
     breakdowns = tuple(
@@ -244,15 +228,28 @@ BREAKDOWN_TITLES = {
 }
 
 
+def _place_counts(*, distinct: bool) -> dict:
+    attending = Q(status__in=Enrolment.ATTENDING)
+    return {
+        "enrolments": Count("pk", filter=attending, distinct=distinct),
+        "accounts": Count("user_id", filter=attending, distinct=True),
+        "anonymous": Count("pk", filter=attending & Q(user_id__isnull=True), distinct=distinct),
+        "completed": Count("pk", filter=Q(status=Enrolment.Status.COMPLETED), distinct=distinct),
+        "not_completed": Count("pk", filter=Q(status=Enrolment.Status.NOT_COMPLETED), distinct=distinct),
+        "waitlist_unmet": Count("pk", filter=UNMET_DEMAND, distinct=distinct),
+    }
+
+
 def _key(value) -> str:
     return "" if value is None else str(value)
 
 
-def _add_up(by_key, totals, rows, *, prefix: str) -> None:
+def _add_up(by_key, totals, rows) -> None:
+    paths = set(DIMENSIONS.values())
     for row in rows:
-        values = {k: v for k, v in row.items() if not k.startswith(prefix)}
+        values = {k: v for k, v in row.items() if k not in paths}
         for name, path in DIMENSIONS.items():
-            cell = by_key[name][_key(row[prefix + path])]
+            cell = by_key[name][_key(row[path])]
             for metric, value in values.items():
                 cell[metric] = cell.get(metric, 0) + value
         for metric, value in values.items():
@@ -283,7 +280,9 @@ def _rows(cells: dict[str, dict[str, int]], labels: dict[str, str]) -> tuple[Row
             merged[target][metric] = merged[target].get(metric, 0) + (value or 0)
     keys = list(labels)
     keys += [key for key in merged if key not in labels]
-    return tuple(Row(key=key, label=labels.get(key, key), figures=_figures(merged.get(key, {}))) for key in keys)
+    return tuple(
+        Row(key=key, label=labels.get(key, key), figures=_figures(merged.get(key, {}))) for key in keys
+    )
 
 
 def _labels(labs) -> dict[str, dict[str, str]]:

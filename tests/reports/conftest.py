@@ -1,7 +1,7 @@
 """A small district where every figure of the 2026 report is known (see `district`)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 
@@ -70,10 +70,14 @@ def build_district(lab: LabPage, other_lab: LabPage) -> District:
     place; March filled 8 of 10, May 2 of 10.
     "Bad Pyrmont": one run in March (capacity 8) with 5 confirmed businesses' people from Bad Pyrmont.
     """
-    course = make_course(lab, title="Sicher online bezahlen", audience=Audience.CITIZENS, format=Format.IN_PERSON)
+    course = make_course(
+        lab, title="Sicher online bezahlen", audience=Audience.CITIZENS, format=Format.IN_PERSON
+    )
     course.competences.set(Competence.objects.filter(code__in=["1.1", "2.1"]))
     course.save()  # a page keeps its competences in memory until it is saved
-    other_course = make_course(other_lab, title="Online-Shop", audience=Audience.BUSINESSES, format=Format.ONLINE)
+    other_course = make_course(
+        other_lab, title="Online-Shop", audience=Audience.BUSINESSES, format=Format.ONLINE
+    )
 
     march = CourseRunFactory(course=course, capacity=10, starts_at=at(date(2026, 3, 10)))
     may = CourseRunFactory(course=course, capacity=10, starts_at=at(date(2026, 5, 5)))
@@ -118,7 +122,9 @@ def build_district(lab: LabPage, other_lab: LabPage) -> District:
             enrolment=enrolment,
             status=Attendance.Status.PRESENT if index < 6 else Attendance.Status.ABSENT,
         )
-    badge_class = BadgeClass.objects.create(course=course, name="Sicher bezahlen", description="-", criteria="-")
+    badge_class = BadgeClass.objects.create(
+        course=course, name="Sicher bezahlen", description="-", criteria="-"
+    )
     for enrolment in completed[:5]:
         _certificate(enrolment, at(date(2026, 3, 20), 10))
         BadgeAssertion.objects.create(

@@ -5,7 +5,9 @@ from reports.selectors import Breakdown, Figures, Month, Report, Row
 
 
 def _report(values: list[int], *, adds_up: bool = True) -> Report:
-    rows = tuple(Row(key=str(i), label=f"Gruppe {i}", figures=Figures(enrolments=v)) for i, v in enumerate(values))
+    rows = tuple(
+        Row(key=str(i), label=f"Gruppe {i}", figures=Figures(enrolments=v)) for i, v in enumerate(values)
+    )
     return Report(
         start=date(2026, 1, 1),
         end=date(2026, 12, 31),

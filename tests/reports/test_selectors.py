@@ -92,7 +92,9 @@ def test_fill_rate_per_month_leaves_out_cancelled_runs(district):
 
 
 def test_runs_outside_the_period_do_not_count(district):
-    report = report_build(labs=[district.lab], lab=district.lab, start=date(2026, 4, 1), end=date(2026, 12, 31))
+    report = report_build(
+        labs=[district.lab], lab=district.lab, start=date(2026, 4, 1), end=date(2026, 12, 31)
+    )
 
     assert report.totals.enrolments == 2
     assert report.totals.certificates == 0
@@ -106,7 +108,9 @@ def _more_runs(district, count):
 
     for index in range(count):
         run = CourseRunFactory(
-            course=district.course, capacity=5, starts_at=district.march_run.sessions.first().start + timedelta(days=index)
+            course=district.course,
+            capacity=5,
+            starts_at=district.march_run.sessions.first().start + timedelta(days=index),
         )
         EnrolmentFactory(run=run, status=Enrolment.Status.COMPLETED, municipality="aerzen")
 

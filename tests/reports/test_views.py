@@ -93,8 +93,13 @@ def test_csv_hides_small_counts(as_manager, district):
     response = as_manager.get(DOWNLOADS[0], {"lab": district.lab.slug, **YEAR})
 
     text = response.content.decode("utf-8-sig")
-    assert 'filename="bericht-regionallabor-hameln-2026-01-01-bis-2026-12-31.csv"' in response["Content-Disposition"]
-    bad_pyrmont = next(line for line in text.splitlines() if line.startswith("Nach Wohnort (Gemeinde);Bad Pyrmont"))
+    assert (
+        'filename="bericht-regionallabor-hameln-2026-01-01-bis-2026-12-31.csv"'
+        in response["Content-Disposition"]
+    )
+    bad_pyrmont = next(
+        line for line in text.splitlines() if line.startswith("Nach Wohnort (Gemeinde);Bad Pyrmont")
+    )
     assert bad_pyrmont.split(";")[2] == SMALL
     total = next(line for line in text.splitlines() if line.startswith("Gesamt;"))
     assert total.split(";")[2:4] == ["10", "8"]

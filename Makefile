@@ -64,6 +64,7 @@ bench: venv
 	$(PY) -m bench.catalogue
 	$(PY) -m bench.api
 	$(PY) -m bench.certificates
+	$(PY) -m bench.reports
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -27,8 +27,8 @@ class TooManyCodes(DomainError):
 class AlreadySetUp(DomainError):
     status_code = 409
     default_message = _(
-        "Die Zwei-Faktor-Anmeldung ist schon eingerichtet. Ein neues Gerät richten Sie unter "
-        "„Zwei-Faktor-Anmeldung verwalten“ ein."
+        "Die Zwei-Faktor-Anmeldung ist schon eingerichtet. Ein neues Telefon richten Sie auf dieser Seite "
+        "ein."
     )
     code = "mfa_already_set_up"
 

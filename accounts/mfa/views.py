@@ -8,7 +8,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -97,7 +97,12 @@ def _with_next(name: str, next_url: str) -> str:
 @login_required
 @never_cache
 def setup_view(request):
-    """Set up the authenticator: QR code and secret, confirmed by a first code; then the recovery codes."""
+    """Set up the authenticator: QR code and secret, confirmed by a first code; then the recovery codes.
+
+    Only for people with staff duties, the only ones asked for a code.
+    """
+    if not selectors.user_has_staff_duties(user=request.user):
+        raise Http404
     next_url = safe_next_url(request)
     try:
         device = services.totp_setup_device(user=request.user)

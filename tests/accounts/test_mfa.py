@@ -233,3 +233,8 @@ def test_replacing_the_device_needs_the_password(client, trainer, clock):
     assert response["Location"] == SETUP
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     assert client.get(DASHBOARD)["Location"].startswith(SETUP)
+
+
+def test_participant_has_no_setup_page(client):
+    client.force_login(UserFactory())
+    assert client.get(SETUP).status_code == 404

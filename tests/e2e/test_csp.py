@@ -30,7 +30,8 @@ def pages():
     course = make_course(lab, title="Smartphone für Einsteiger", body="<p>In Ruhe erklärt.</p>")
     trainer = UserFactory(email="kursleitung@example.org")
     holder = UserFactory(email="teilnahme@example.org", full_name="Erika Mustermann")
-    for person in (trainer, holder):
+    admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+    for person in (trainer, holder, admin):
         person.set_password(PASSWORD)
         person.save()
     run = CourseRunFactory(course=course, capacity=8, sessions=1, starts_in=timedelta(0), trainers=[trainer])
@@ -55,6 +56,11 @@ def pages():
         },
         "kursleitung@example.org": {
             "attendance": f"/kursleitung/treffen/{run.sessions.get().pk}/anwesenheit/",
+        },
+        "admin@example.org": {
+            "cms dashboard": "/cms/",
+            "cms course page": f"/cms/pages/{course.pk}/edit/",
+            "django admin": "/django-admin/",
         },
     }
 
@@ -87,7 +93,9 @@ def visit(browser, base_url: str, paths: dict[str, str], login: str | None) -> t
     return messages, {host for host in hosts if host}
 
 
-@pytest.mark.parametrize("login", [None, "teilnahme@example.org", "kursleitung@example.org"])
+@pytest.mark.parametrize(
+    "login", [None, "teilnahme@example.org", "kursleitung@example.org", "admin@example.org"]
+)
 def test_key_pages_break_no_rule_of_the_policy_and_ask_no_other_host(browser, live_server, pages, login):
     violations, other_hosts = visit(browser, live_server.url, pages[login], login)
     assert violations == []

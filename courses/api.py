@@ -54,6 +54,7 @@ from .serializers import (
     CourseSerializer,
     CourseUpdateSerializer,
     EnrolmentSerializer,
+    EnrolRequestSerializer,
     OrganisationSerializer,
     RunCloseResultSerializer,
     RunCreateSerializer,
@@ -348,8 +349,11 @@ class RunViewSet(
         return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        description=_("Einen Platz nehmen, oder einen Platz auf der Warteliste, wenn der Kurs voll ist."),
-        request=None,
+        description=_(
+            "Einen Platz nehmen, oder einen Platz auf der Warteliste, wenn der Kurs voll ist. "
+            "Altersgruppe und Wohnort sind freiwillig und nur für anonyme Berichte der Labore."
+        ),
+        request=EnrolRequestSerializer,
         responses={
             201: EnrolmentSerializer,
             400: error(_("Anmeldung geschlossen; der Grund steht in `detail`.")),
@@ -370,7 +374,17 @@ class RunViewSet(
         # only slow down the busiest request of the API.
         if not str(pk).isdigit() or len(str(pk)) > 18:
             raise NotFound()
+        # The body is optional: a request without one enrols as before, whatever its content type says.
+        figures = EnrolRequestSerializer(data=request.data if request.body else {})
+        figures.is_valid(raise_exception=True)
         enrolment = services.enrolment_create(run=CourseRun(pk=int(pk)), user=request.user)
+        if figures.validated_data:
+            enrolment = services.enrolment_statistics_set(
+                enrolment=enrolment,
+                by=request.user,
+                age_band=figures.validated_data.get("age_band", ""),
+                municipality=figures.validated_data.get("municipality", ""),
+            )
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -16,6 +16,7 @@ from labs.models import LabPage, Room
 
 from .competences.selectors import digcomp
 from .models import (
+    AgeBand,
     Attendance,
     BadgeAssertion,
     Booking,
@@ -25,7 +26,7 @@ from .models import (
     Enrolment,
     Session,
 )
-from .selectors import cancellation_deadline
+from .selectors import cancellation_deadline, statistics_municipalities
 
 
 def _absolute(request, url: str) -> str:
@@ -275,6 +276,7 @@ class RunUpdateSerializer(serializers.ModelSerializer):
             "venue_name",
             "venue_address",
             "enrolment_closes_at",
+            "minimum_participants",
             "trainers",
         ]
 
@@ -481,6 +483,30 @@ class BookingMemberCreateSerializer(serializers.Serializer):
     email = serializers.CharField(
         allow_blank=True, trim_whitespace=True, help_text=_("E-Mail-Adresse; dorthin geht die Einladung.")
     )
+
+
+class EnrolRequestSerializer(serializers.Serializer):
+    """Two optional figures for the labs' anonymous reports; leaving them out changes nothing."""
+
+    age_band = serializers.ChoiceField(
+        choices=AgeBand.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("Freiwillig: Altersgruppe, nur für anonyme Berichte der Labore."),
+    )
+    municipality = serializers.ChoiceField(
+        choices=[],
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "Freiwillig: Wohnort, eine Gemeinde des Landkreises oder „other“ (außerhalb), "
+            "nur für anonyme Berichte der Labore."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = statistics_municipalities()
 
 
 class CalendarFeedSerializer(serializers.Serializer):

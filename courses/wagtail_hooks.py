@@ -13,7 +13,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from labs.selectors import lab_ids_managed_by
+
 from .models import Competence, SearchSynonym
+from .staff.panels import CockpitPanel
 from .staff.viewsets import CourseRunViewSet
 
 
@@ -60,6 +63,14 @@ class CompetenceViewSet(ModelViewSet):
     search_backend_name = None
     ordering = ["code"]
     list_per_page = 50
+
+
+@hooks.register("construct_homepage_panels")
+def add_cockpit_panel(request, panels):
+    """Lab managers (and superusers) find their overview, what needs doing and the reports here."""
+    user = request.user
+    if user.is_superuser or lab_ids_managed_by(user=user).exists():
+        panels.append(CockpitPanel(user=user))
 
 
 @hooks.register("register_admin_viewset")

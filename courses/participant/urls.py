@@ -10,6 +10,11 @@ urlpatterns = [
     path("meine-kurse/", views.my_courses_view, name="my_courses"),
     path("meine-kurse/kalender/", views.calendar_feed_view, name="calendar_feed"),
     path("meine-kurse/kalender/neu/", views.calendar_feed_view, {"renew": True}, name="calendar_feed_renew"),
+    path(
+        "meine-kurse/<int:enrolment_id>/angaben/",
+        views.enrolment_statistics_view,
+        name="enrolment_statistics",
+    ),
     path("meine-kurse/<int:enrolment_id>/absagen/", views.enrolment_cancel_view, name="enrolment_cancel"),
     path(
         "meine-kurse/<int:enrolment_id>/angebot/annehmen/",

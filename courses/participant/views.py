@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,9 +17,16 @@ from courses.badges.selectors import badge_assertions_for_user
 from courses.calendar.selectors import calendar_feed_url
 from courses.calendar.services import calendar_feed_get_or_create, calendar_feed_renew
 from courses.models import CalendarFeed, CourseRun, Enrolment
+from courses.participant.forms import EnrolmentStatisticsForm
 from courses.participant.selectors import enrolment_list_for_user, enrolments_upcoming_and_past
 from courses.selectors import enrolment_cancel_refusal, enrolment_closed_reason, run_list
-from courses.services import enrolment_cancel, enrolment_create, offer_accept, offer_decline
+from courses.services import (
+    enrolment_cancel,
+    enrolment_create,
+    enrolment_statistics_set,
+    offer_accept,
+    offer_decline,
+)
 from courses.trainer.selectors import user_teaches_anywhere
 
 TOO_MANY = gettext_lazy(
@@ -71,7 +79,8 @@ def enrol_view(request, run_id: int):
 
     enrolment = _current_enrolment(user=request.user, run=run)
     if enrolment is not None:
-        return render(request, "courses/enrol_done.html", {"run": run, "enrolment": enrolment})
+        context = {"run": run, "enrolment": enrolment, "statistics_form": _statistics_form(enrolment)}
+        return render(request, "courses/enrol_done.html", context)
     context = {
         "run": run,
         "course": run.course,
@@ -177,3 +186,30 @@ def offer_answer_view(request, enrolment_id: int, answer: str):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("courses:my_courses")
+
+
+def _statistics_form(enrolment: Enrolment, data=None) -> EnrolmentStatisticsForm:
+    initial = {"age_band": enrolment.age_band, "municipality": enrolment.municipality}
+    return EnrolmentStatisticsForm(data, initial=initial)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_statistics_view(request, enrolment_id: int):
+    """ "Zwei freiwillige Angaben": age band and place of residence for the labs' anonymous reports, given,
+    changed or removed by the person whose place it is (anyone else: not found)."""
+    enrolment = get_object_or_404(enrolment_list_for_user(user=request.user), pk=enrolment_id)
+    form = _statistics_form(enrolment, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment_statistics_set(enrolment=enrolment, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if form.cleaned_data["age_band"] or form.cleaned_data["municipality"]:
+                messages.success(request, _("Danke. Ihre Angaben sind gespeichert."))
+            else:
+                messages.success(request, _("Es sind keine Angaben mehr gespeichert."))
+            return redirect("courses:my_courses")
+    context = {"enrolment": enrolment, "run": enrolment.run, "statistics_form": form}
+    return render(request, "courses/participant/statistics.html", context)

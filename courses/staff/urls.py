@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import cockpit, views
 
 app_name = "staff"
 
 urlpatterns = [
+    path("", cockpit.cockpit_view, name="cockpit"),
+    path("wochenplan/", cockpit.week_view, name="week"),
+    path("zu-erledigen/", cockpit.needs_action_view, name="needs_action"),
+    path("protokoll/", cockpit.audit_log_view, name="audit_log"),
     path("termine/<int:run_id>/", views.run_roster_view, name="run_roster"),
     path("termine/<int:run_id>/anmelden/", views.roster_enrol_view, name="roster_enrol"),
     path(

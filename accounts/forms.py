@@ -51,7 +51,7 @@ class SignupForm(forms.Form):
     password = forms.CharField(
         label=_("Passwort"),
         strip=False,
-        help_text=_("Mindestens 8 Zeichen. Bitte kein leicht zu erratendes Wort."),
+        help_text=_("Mindestens 10 Zeichen, nicht nur Ziffern. Bitte kein leicht zu erratendes Wort."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": _("Bitte wählen Sie ein Passwort.")},
     )
@@ -143,7 +143,10 @@ class LoginForm(forms.Form):
 
 # The forms of "Mein Konto": each changes one thing of the logged-in person through its service.
 
-PASSWORD_HELP = _("Mindestens 8 Zeichen. Bitte kein leicht zu erratendes Wort.")
+PASSWORD_HELP = _(
+    "Mindestens 10 Zeichen, wer Aufgaben im Team hat: 12. Nicht nur Ziffern, bitte kein leicht zu "
+    "erratendes Wort."
+)
 
 
 def _current_password_checked(user: User, password: str) -> str:

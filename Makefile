@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 APT_PACKAGES := chromium poppler-utils zbar-tools gettext fonts-dejavu-core
 
-.PHONY: run test test-clock test-clock-eve bench lint format messages sysdeps venv badge-validator clean
+.PHONY: run serve test test-clock test-clock-eve bench lint format messages sysdeps venv badge-validator clean
 
 venv: $(VENV)/.installed
 
@@ -37,6 +37,14 @@ run: venv
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# Production: against the configured PostgreSQL, Redis and mail server (README, "Betrieb"), the Procfile's web,
+# worker and beat under honcho.
+serve: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py check --deploy --fail-level WARNING
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start
 
 test: venv sysdeps
 	-@$(MAKE) --no-print-directory badge-validator

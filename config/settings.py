@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and the answer's X-Request-ID header, carry one id.
+    "log_request_id.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "core.security.ContentSecurityPolicyMiddleware",
@@ -202,6 +204,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker logs through LOGGING (one JSON line per event) instead of replacing the root logger.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# /healthz reports the worker as down when the heartbeat task (every minute) has not run for this long.
+HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=5 * 60)
 # Owed mails (outbox) and certificates are queued again by the sweep, on `celery -A config beat`.
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 # Fresh items are left to the delivery queued with them; a claimed item is its worker's until the lease ends.
@@ -211,6 +217,7 @@ OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=300)
 # every time); it stays owed and counted in the admin, for a person to look at.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
 CELERY_BEAT_SCHEDULE = {
+    "core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60},
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS},
     "certificates-sweep": {"task": "certificates.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS},
     # Offers run out to the minute that matters to the next person waiting.
@@ -354,6 +361,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Monitoring asks /healthz over plain HTTP from inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -436,13 +445,40 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 MFA_RATE_LIMIT = env.int("MFA_RATE_LIMIT", default=10)
 MFA_RATE_WINDOW = env.int("MFA_RATE_WINDOW", default=900)
 
+# One JSON line per event on standard output (readable text with DEBUG), each with the request's id: taken
+# from the proxy's X-Request-ID header or made here, returned in the answer and carried into Celery tasks.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
+GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
+NO_REQUEST_ID = "-"
+# One line per request with method, path, status and time (never the query string, which may hold personal data).
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "log_request_id.filters.RequestIDFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Requests are logged once, by log_request_id; Django's own request logger would repeat 4xx answers.
+        "django.request": {"level": "ERROR"},
     },
 }

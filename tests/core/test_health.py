@@ -100,3 +100,15 @@ def test_the_heartbeat_task_records_the_time(clock):
     heartbeat.delay()
 
     assert cache.get(HEARTBEAT_KEY) == timezone.now().isoformat()
+
+
+def test_check_deploy_warns_about_a_cache_of_one_process(settings):
+    from django.core.checks import run_checks
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert "core.W001" in [message.id for message in run_checks(include_deployment_checks=True)]
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}
+    }
+    assert "core.W001" not in [message.id for message in run_checks(include_deployment_checks=True)]

@@ -49,6 +49,18 @@ def _stop(process: subprocess.Popen, sig=signal.SIGTERM) -> None:
             process.wait(timeout=10)
 
 
+def mails_in(folder: Path) -> list[tuple[str, str]]:
+    """(recipient, subject) of every mail Django's file backend wrote into the folder, sorted."""
+    separator = "\n" + "-" * 79 + "\n"
+    sent = []
+    for path in folder.iterdir():
+        for raw in path.read_text().split(separator):
+            if raw.strip():
+                message = email.message_from_string(raw)
+                sent.append((message["To"], str(make_header(decode_header(message["Subject"])))))
+    return sorted(sent)
+
+
 class RedisBroker:
     """A redis-server on a free local port that a test can stop and start again."""
 
@@ -136,14 +148,7 @@ class Worker:
 
     def mails(self) -> list[tuple[str, str]]:
         """(recipient, subject) of every mail the worker sent, in no particular order."""
-        separator = "\n" + "-" * 79 + "\n"
-        sent = []
-        for path in self.mail.iterdir():
-            for raw in path.read_text().split(separator):
-                if raw.strip():
-                    message = email.message_from_string(raw)
-                    sent.append((message["To"], str(make_header(decode_header(message["Subject"])))))
-        return sorted(sent)
+        return mails_in(self.mail)
 
     def pdf_files(self) -> list[Path]:
         folder = self.private / "certificates"

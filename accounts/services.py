@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from knox.settings import knox_settings
 
+from outbox.privacy import outbox_add_for_sweep
 from outbox.services import outbox_add
 
 from .exceptions import (
@@ -71,7 +72,9 @@ def user_register(*, email: str, full_name: str, password: str, language: str = 
                 email=email, password=password, full_name=full_name, language=_language(language)
             )
             # The address counts as the person's once they open the link in this mail (accounts.privacy).
-            outbox_add(kind=EMAIL_CONFIRM, object_id=user.pk)
+            # It goes out with the next sweep, so that someone signing up while enrolling gets the
+            # enrolment's confirmation first.
+            outbox_add_for_sweep(kind=EMAIL_CONFIRM, object_id=user.pk)
             return user
     except IntegrityError as exc:
         raise EmailAlreadyRegistered() from exc

@@ -25,6 +25,21 @@ def _about(objects: dict[str, list[int]]) -> Q | None:
     return condition
 
 
+def outbox_add_for_sweep(*, kind: str, object_id: int, key: str = "") -> OutboxItem:
+    """Record an owed message in the caller's transaction without queueing it: the next sweep delivers it,
+    a minute or two later (OUTBOX_GRACE_SECONDS). For a mail that should come after the others its cause
+    sends at once, such as the address confirmation after the enrolment confirmation of a new account."""
+    from django.db import transaction
+
+    from .registry import handler_for
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_add_for_sweep must run inside the transaction that causes the message.")
+    handler_for(kind)
+    item, _created = OutboxItem.objects.get_or_create(kind=kind, object_id=object_id, key=key)
+    return item
+
+
 def outbox_items_about(*, objects: dict[str, list[int]]) -> QuerySet[OutboxItem]:
     condition = _about(objects)
     if condition is None:

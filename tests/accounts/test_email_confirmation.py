@@ -5,11 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.privacy.confirmation import email_confirm_token
+from outbox.tasks import sweep
 from tests.factories import CourseRunFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,10 +25,13 @@ SIGNUP = {
 LINK = re.compile(r"http[^\s\"<>]*/adresse-bestaetigen/[^\s\"<>/]+/")
 
 
-def _sign_up(client, django_capture_on_commit_callbacks, url=None):
+def _sign_up(client, django_capture_on_commit_callbacks, clock, url=None):
+    """Sign up, then let the outbox's sweep run (the address mail waits for it)."""
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url or reverse("accounts:signup"), SIGNUP)
     assert response.status_code == 302
+    clock.shift(timedelta(seconds=settings.OUTBOX_GRACE_SECONDS + 1))
+    sweep.delay().get()
     return User.objects.get(email="erika@example.org")
 
 
@@ -35,15 +40,17 @@ def _link() -> str:
     return LINK.search(message.body).group(0)
 
 
-def test_a_new_account_starts_unconfirmed_and_gets_the_link(client, django_capture_on_commit_callbacks):
-    user = _sign_up(client, django_capture_on_commit_callbacks)
+def test_a_new_account_starts_unconfirmed_and_gets_the_link(
+    client, django_capture_on_commit_callbacks, clock
+):
+    user = _sign_up(client, django_capture_on_commit_callbacks, clock)
     assert user.email_confirmed_at is None
     assert mail.outbox[-1].to == ["erika@example.org"]
     assert _link()
 
 
-def test_the_link_shows_a_button_and_the_button_confirms(client, django_capture_on_commit_callbacks):
-    user = _sign_up(client, django_capture_on_commit_callbacks)
+def test_the_link_shows_a_button_and_the_button_confirms(client, django_capture_on_commit_callbacks, clock):
+    user = _sign_up(client, django_capture_on_commit_callbacks, clock)
     path = _link().split("://", 1)[1].split("/", 1)[1]
     page = client.get("/" + path)
     assert page.status_code == 200
@@ -113,11 +120,15 @@ def test_existing_accounts_are_not_asked_again(client):
     assert "Link noch einmal schicken" not in client.get(reverse("accounts:account")).content.decode()
 
 
-def test_enrolling_with_a_new_account_enrols_at_once_and_sends_the_link(
-    client, django_capture_on_commit_callbacks
+def test_enrolling_with_a_new_account_enrols_at_once_and_sends_the_link_after_the_confirmation(
+    clock, client, django_capture_on_commit_callbacks
 ):
     run = CourseRunFactory()
-    user = _sign_up(client, django_capture_on_commit_callbacks, url=reverse("courses:enrol", args=[run.pk]))
+    user = _sign_up(
+        client, django_capture_on_commit_callbacks, clock, url=reverse("courses:enrol", args=[run.pk])
+    )
     assert run.enrolments.filter(user=user).exists()
     assert user.email_confirmed_at is None
+    subjects = [m.subject for m in mail.outbox if m.to == ["erika@example.org"]]
+    assert len(subjects) == 2 and "bestätigen Sie Ihre E-Mail-Adresse" in subjects[1]
     assert _link()

@@ -10,5 +10,5 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import checks  # noqa: F401 (registers the deployment checks)
 
-        # Warnings of libraries (Celery's about its user, for example) become log lines like every other event.
+        # Warnings of libraries (Celery's about its user, say) become log lines like every other event.
         logging.captureWarnings(True)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from accounts.exceptions import NotAllowed
 
 from . import exports, services
+from .charts import reach_shading
 from .params import ReportForm
 
 CONTENT_TYPES = {
@@ -43,7 +44,7 @@ def _render(request, form: ReportForm, *, published=None, status: int = 200):
     context = {"form": form, "query": request.GET.urlencode()}
     if published is not None:
         context |= exports.report_context(published)
-        context["map_shading"] = exports.reach_shading(published)
+        context["map_shading"] = reach_shading(published)
         context["municipality_rows"] = [
             (row.label, row.figures.people) for row in published.breakdown("municipality").rows
         ]

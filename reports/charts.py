@@ -186,7 +186,7 @@ def reach_map_chart(report: PublishedReport, *, chart_id: str = "chart-map") -> 
         )
         parts.append(
             f'<text x="{area.label_x}" y="{area.label_y}" text-anchor="middle" font-size="26" fill="{TEXT}" '
-            f'stroke="#ffffff" stroke-width="5" paint-order="stroke" {FONT}>{spans}</text>'
+            f"{FONT}>{spans}</text>"
         )
     for index, entry in enumerate(data.legend):
         y = geometry.height + 10 + index * 40

@@ -132,3 +132,15 @@ def test_enrolling_with_a_new_account_enrols_at_once_and_sends_the_link_after_th
     subjects = [m.subject for m in mail.outbox if m.to == ["erika@example.org"]]
     assert len(subjects) == 2 and "bestätigen Sie Ihre E-Mail-Adresse" in subjects[1]
     assert _link()
+
+
+def test_the_migration_marks_accounts_that_existed_before_as_confirmed():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("accounts.migrations.0007_user_email_confirmed_erased")
+    before = UserFactory()
+    migration.mark_existing_confirmed(apps, None)
+    before.refresh_from_db()
+    assert before.email_confirmed_at == before.date_joined

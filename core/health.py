@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import datetime
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.http import JsonResponse
@@ -36,10 +37,8 @@ class Broker(HealthCheck):
     timeout: datetime.timedelta = dataclasses.field(default=datetime.timedelta(seconds=2), repr=False)
 
     def run(self):
-        from config.celery import app
-
         try:
-            with app.connection_for_write() as connection:
+            with current_app.connection_for_write() as connection:
                 connection.ensure_connection(max_retries=1, timeout=self.timeout.total_seconds())
         except Exception as error:
             raise ServiceUnavailable("unreachable") from error
@@ -64,9 +63,7 @@ class Heartbeat(HealthCheck):
 
 def _checks() -> dict[str, HealthCheck | None]:
     """The parts by the name the answer gives them; None: not used in this setup (tasks run inline)."""
-    from config.celery import app
-
-    inline = bool(app.conf.task_always_eager)
+    inline = bool(current_app.conf.task_always_eager)
     return {
         "database": Database(),
         "cache": Cache(),

@@ -245,3 +245,25 @@ def test_a_manager_of_two_labs_sees_both(client, lab, other_lab, run):
     client.force_login(person)
     html = page(client, "cockpit")
     assert "Sicher online bezahlen" in html and "Zweiter Kurs" in html
+
+
+# The CMS dashboard
+
+
+def test_the_cms_dashboard_leads_managers_to_the_overview_and_the_reports(client, clock, manager, lab):
+    CourseRunFactory(course=make_course(lab), starts_in=timedelta(days=3))
+    client.force_login(manager)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("staff:cockpit") in html
+    assert "/berichte/" in html
+    assert "2 Punkte zu erledigen" in html
+
+
+def test_the_cms_dashboard_has_no_overview_panel_for_editors(client, lab):
+    from django.contrib.auth.models import Group
+
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(*Group.objects.filter(permissions__codename="access_admin"))
+    client.force_login(editor)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert reverse("staff:needs_action") not in response.content.decode()

@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from labs.models import LabPage
 
 MAX_YEARS = 10
+# The platform's courses run in these years; a date far outside is a typing error (and the ends of the
+# calendar have no following day to count up to).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
 
@@ -78,6 +81,13 @@ class ReportForm(forms.Form):
             self.add_error("start", _("Bitte geben Sie an, ab welchem Tag der Bericht zählt."))
         elif missing_end:
             self.add_error("end", _("Bitte geben Sie an, bis zu welchem Tag der Bericht zählt."))
+        for name, day in (("start", start), ("end", end)):
+            if day and not FIRST_YEAR <= day.year <= LAST_YEAR and name not in self.errors:
+                self.add_error(
+                    name,
+                    _("Bitte wählen Sie ein Datum zwischen den Jahren %(first)d und %(last)d.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
         if start and end and not self.errors:
             if end < start:
                 self.add_error(

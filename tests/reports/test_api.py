@@ -81,6 +81,7 @@ def test_anonymous_is_asked_to_sign_in(district):
         ({"start": "31/12/2026", "end": "2027-01-01"}, "start", "Datum"),
         ({"start": "2026-01-01"}, "end", "bis zu welchem Tag"),
         ({"lab": "gibt-es-nicht", **YEAR}, "lab", "gibt es nicht"),
+        ({"start": "2026-01-01", "end": "9999-12-31"}, "end", "zwischen den Jahren 2000 und 2099"),
     ],
 )
 def test_bad_parameters_are_a_400_naming_the_parameter(district, params, attr, words):

@@ -139,7 +139,7 @@ def test_pdf_names_the_lab_and_period_and_hides_small_counts(as_manager, distric
     assert "damit niemand erkennbar wird" in text
 
 
-@pytest.mark.parametrize(("url", "file_format"), zip(DOWNLOADS, ["csv", "xlsx", "pdf"], strict=True))
+@pytest.mark.parametrize(("url", "file_format"), list(zip(DOWNLOADS, ["csv", "xlsx", "pdf"], strict=True)))
 def test_every_download_writes_an_audit_entry(as_manager, district, url, file_format):
     as_manager.get(url, {"lab": district.lab.slug, **YEAR})
 

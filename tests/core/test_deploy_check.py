@@ -27,6 +27,8 @@ def production_env(**overrides) -> dict:
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="kurse.regionallabore.example",
         SITE_URL="https://kurse.regionallabore.example",
+        # Production shares its cache across processes in Redis; the check connects to nothing.
+        CACHE_URL="redis://127.0.0.1:6379/5",
     )
     env.update(overrides)
     return env

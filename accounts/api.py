@@ -10,6 +10,8 @@ from rest_framework.views import APIView
 
 from . import lockout
 from .exceptions import DomainError
+from .mfa.selectors import mfa_required_for, totp_device_confirmed
+from .mfa.services import verify_code
 from .models import ApiToken
 from .selectors import api_tokens_for_user
 from .services import (
@@ -52,6 +54,16 @@ class TokenRequestSerializer(serializers.Serializer):
             "„Zugang vom“ und das Datum."
         ),
     )
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        trim_whitespace=True,
+        help_text=_(
+            "Nur für Personen mit Aufgaben im Team (Kursleitung, Laborleitung, Redaktion, Verwaltung): der "
+            "aktuelle Code aus der Authenticator-App oder ein unbenutzter Wiederherstellungscode."
+        ),
+    )
 
     def validate(self, attrs):
         request = self.context.get("request")
@@ -62,6 +74,24 @@ class TokenRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 _("E-Mail-Adresse oder Passwort stimmen nicht."), code="authorization"
             )
+        if mfa_required_for(user=user):
+            # A token acts with the person's staff rights: it needs the second factor like the staff pages.
+            if totp_device_confirmed(user=user) is None:
+                raise serializers.ValidationError(
+                    {
+                        "otp": _(
+                            "Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung ein (Mein Konto, "
+                            "Zwei-Faktor-Anmeldung); dann geben Sie hier den Code aus der App an."
+                        )
+                    },
+                    code="mfa_setup_required",
+                )
+            if not attrs.get("otp"):
+                raise serializers.ValidationError(
+                    {"otp": _("Bitte geben Sie den aktuellen Code aus Ihrer Authenticator-App an.")},
+                    code="mfa_required",
+                )
+            verify_code(user=user, code=attrs["otp"])
         attrs["user"] = user
         return attrs
 

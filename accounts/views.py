@@ -15,7 +15,7 @@ from . import lockout, ratelimit
 from .exceptions import DomainError
 from .forms import ApiTokenCreateForm, EmailChangeForm, LoginForm, NameChangeForm, NewPasswordForm, SignupForm
 from .mfa.middleware import verification_url
-from .mfa.selectors import mfa_required_for
+from .mfa.selectors import mfa_required_for, user_has_staff_duties
 from .selectors import api_token_rules, api_tokens_for_user, email_change_pending
 from .services import (
     api_token_revoke,
@@ -172,6 +172,7 @@ def account_view(request):
     context = {
         "pending": email_change_pending(user=request.user),
         "api_token_count": api_tokens_for_user(user=request.user).count(),
+        "has_staff_duties": user_has_staff_duties(user=request.user),
     }
     return render(request, "accounts/account.html", context)
 

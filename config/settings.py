@@ -404,13 +404,11 @@ CONTENT_SECURITY_POLICY_STAFF_TOOLS = {
         "form-action": [SELF],
     },
 }
-# Browser features the site never uses are off for it and anything it might frame; sharing a badge may copy
-# its link or open the phone's share sheet.
+# Browser features the site never uses are off for it and anything it might frame (only features Chromium
+# knows: it reports the others as errors); sharing a badge may copy its link (the share sheet stays allowed).
 PERMISSIONS_POLICY = {
     "accelerometer": [],
-    "ambient-light-sensor": [],
     "autoplay": [],
-    "bluetooth": [],
     "browsing-topics": [],
     "camera": [],
     "clipboard-write": ["self"],
@@ -429,7 +427,6 @@ PERMISSIONS_POLICY = {
     "screen-wake-lock": [],
     "serial": [],
     "usb": [],
-    "web-share": ["self"],
     "xr-spatial-tracking": [],
 }
 
@@ -452,7 +449,7 @@ LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
 REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
 NO_REQUEST_ID = "-"
-# One line per request with method, path, status and time (never the query string, which may hold personal data).
+# One line per request with method, path and status (never the query string, which may hold personal data).
 LOG_REQUESTS = env.bool("LOG_REQUESTS", default=not DEBUG)
 LOGGING = {
     "version": 1,
@@ -478,6 +475,7 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
         # Requests are logged once, by log_request_id; Django's own request logger would repeat 4xx answers.
         "django.request": {"level": "ERROR"},
     },

@@ -6,6 +6,7 @@ from other projects and carry inline scripts and styles; below the prefixes of
 `@csp_replace` still wins.
 """
 
+from csp.constants import SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
@@ -28,4 +29,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             directives = staff_tool_policy(request.path_info)
             if directives is not None:
                 parts.config = directives
+            elif getattr(request, "is_preview", False):
+                # The CMS shows a page's preview in a frame of its own: the page's policy, framed by the CMS.
+                parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
         return parts

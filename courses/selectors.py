@@ -22,7 +22,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from labs.places import municipality_names
+from labs.models import Municipality
 from labs.selectors import user_is_lab_manager
 
 from .models import Attendance, CourseRun, Enrolment, Session
@@ -335,9 +335,15 @@ def run_participants(*, run: CourseRun) -> QuerySet[Enrolment]:
 MUNICIPALITY_OUTSIDE = "other"
 
 
+def statistics_municipality_choices() -> list[tuple[str, str]]:
+    """(value, name) of the district's municipalities a participant may name, by name; the value is the
+    municipality's slug, which the reports group by."""
+    return list(Municipality.objects.order_by("name").values_list("slug", "name"))
+
+
 def statistics_municipalities() -> list[str]:
-    """The values an enrolment's `municipality` may take: the district's municipalities and "other"."""
-    return [*municipality_names(), MUNICIPALITY_OUTSIDE]
+    """The values an enrolment's `municipality` may take: a municipality's slug, or "other" (outside)."""
+    return [*(slug for slug, _name in statistics_municipality_choices()), MUNICIPALITY_OUTSIDE]
 
 
 def _in_run_room() -> Q:

@@ -16,3 +16,5 @@ if "STATIC_ROOT" not in os.environ:
     import tempfile
 
     os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="regionallabore-static-")
+# One log line per request is for production; tests show their own output.
+os.environ.setdefault("LOG_REQUESTS", "0")

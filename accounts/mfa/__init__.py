@@ -5,7 +5,7 @@
 with duties out of the staff pages; the views under /konto/zwei-faktor/ call them.
 
 The API: a browser session of a person with duties counts there only once verified (else the API answers as to
-a visitor). API tokens are not asked for a code: `POST auth/token/` takes email and password (limited by the
-login limiter), and a token is a long random secret, stored hashed, valid for API_TOKEN_DAYS and revocable;
-people with duties should create tokens only for machines they look after.
+a visitor). `POST auth/token/` asks such a person for `otp` (a code from the app or a recovery code) besides
+email and password, and the page that makes tokens (/konto/api-zugaenge/) is a staff page: a token acts with
+the person's staff rights, so it is made only with the second factor.
 """

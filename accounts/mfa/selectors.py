@@ -4,8 +4,16 @@ from django.conf import settings
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-# The staff areas: the team's and trainers' pages, reports, the CMS and the Django admin (and /en/ forms).
-STAFF_PATH_PREFIXES = ("/team/", "/kursleitung/", "/berichte/", "/cms/", "/django-admin/")
+# The staff areas: the team's and trainers' pages, reports, the CMS and the Django admin (and /en/ forms); and
+# the page that makes API tokens, which act with the person's staff rights.
+STAFF_PATH_PREFIXES = (
+    "/team/",
+    "/kursleitung/",
+    "/berichte/",
+    "/cms/",
+    "/django-admin/",
+    "/konto/api-zugaenge/",
+)
 # Logging out of the staff tools stays possible without the second factor.
 STAFF_PATH_EXEMPT = ("/cms/logout/", "/django-admin/logout/")
 RECOVERY_DEVICE_NAME = "recovery"

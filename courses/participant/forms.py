@@ -4,14 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import AgeBand
-from courses.selectors import MUNICIPALITY_OUTSIDE, statistics_municipalities
+from courses.selectors import MUNICIPALITY_OUTSIDE, statistics_municipality_choices
 
 
 def _municipality_choices():
-    names = [name for name in statistics_municipalities() if name != MUNICIPALITY_OUTSIDE]
     return [
         ("", _("Keine Angabe")),
-        *((name, name) for name in names),
+        *statistics_municipality_choices(),
         (MUNICIPALITY_OUTSIDE, _("Außerhalb des Landkreises")),
     ]
 

@@ -149,7 +149,10 @@ def _build() -> Scenario:
     room = RoomFactory(lab=lab, name="Werkstatt")
     run = CourseRunFactory(course=course, room=room, trainers=[people["trainer"]])
     other_run = CourseRunFactory(
-        course=course, room=room, trainers=[people["trainer_other"]], starts_in=timedelta(days=14)
+        course=course,
+        room=RoomFactory(lab=lab, name="Seminarraum"),
+        trainers=[people["trainer_other"]],
+        starts_in=timedelta(days=14),
     )
     enrolment = EnrolmentFactory(run=run, user=people["participant"])
     booking = booking_create(run=run, organisation=organisation, by=contact, seats=2)

@@ -97,7 +97,7 @@ def test_permissions_policy_turns_off_features_the_site_never_uses(client, lab):
     features = dict(part.strip().split("=", 1) for part in header.split(","))
     for feature in ("camera", "microphone", "geolocation", "payment", "usb", "interest-cohort"):
         assert features[feature] == "()"
-    assert features["web-share"] == "(self)"
+    assert features["clipboard-write"] == "(self)"
 
 
 def test_hsts_under_production_settings(client, settings, lab):

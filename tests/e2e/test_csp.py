@@ -73,7 +73,11 @@ def visit(browser, base_url: str, paths: dict[str, str], login: str | None) -> t
     messages, hosts = [], set()
     page.on(
         "console",
-        lambda message: messages.append(message.text) if "Content Security Policy" in message.text else None,
+        lambda message: (
+            messages.append(message.text)
+            if "Content Security Policy" in message.text or "Permissions-Policy" in message.text
+            else None
+        ),
     )
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
     if login:

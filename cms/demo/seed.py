@@ -19,7 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.mfa.selectors import RECOVERY_DEVICE_NAME, totp_device_confirmed, user_has_staff_duties
 from accounts.models import Organisation, OrganisationMembership, User
 from certificates.models import CertificateTemplate
 from courses.bookings.services import booking_create, booking_member_add, invitation_accept
@@ -99,8 +102,28 @@ def demo_data_seed(*, password: str = "demo", participants: int = 12) -> DemoSee
     _certificate_template()
     with _mail_discarded():
         _runs(data, courses=courses, people=people, crowd=crowd, today=today)
+    for account in accounts.values():
+        _demo_second_factor(account)
     logins = [DemoLogin(spec.email, _role_label(spec, data)) for spec in data.accounts]
     return DemoSeedResult(structure=structure, logins=logins, participants=crowd)
+
+
+# People with duties log in with a second factor. The demo's accounts get one that is printed with the logins:
+# an authenticator key to type into an app, or one of the recovery codes demo01 … demo30 (each once).
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # hex; base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ
+DEMO_TOTP_KEY_BASE32 = "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"
+DEMO_RECOVERY_CODES = [f"demo{n:02d}" for n in range(1, 31)]
+
+
+def _demo_second_factor(account: User) -> None:
+    """A known second factor for a demo account with duties that has none yet."""
+    if not user_has_staff_duties(user=account) or totp_device_confirmed(user=account) is not None:
+        return
+    TOTPDevice.objects.create(user=account, name="demo", key=DEMO_TOTP_KEY, confirmed=True)
+    StaticDevice.objects.filter(user=account).delete()
+    recovery = StaticDevice.objects.create(user=account, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    tokens = [StaticToken(device=recovery, token=code) for code in DEMO_RECOVERY_CODES]
+    StaticToken.objects.bulk_create(tokens)
 
 
 def _check_database(data: DemoData) -> None:

@@ -395,3 +395,16 @@ def test_runs_are_placed_relative_to_today(db):
     assert min(s.start.astimezone(BERLIN).date() for s in upcoming) > today
     christmas_to_new_year = [s for s in upcoming if s.start.astimezone(BERLIN).date() >= date(2026, 12, 24)]
     assert all(s.start.astimezone(BERLIN).date() >= date(2027, 1, 2) for s in christmas_to_new_year)
+
+
+def test_demo_accounts_with_duties_can_pass_the_second_factor_with_a_printed_code(settings):
+    from accounts.mfa.services import verify_code
+    from cms.demo.seed import DEMO_RECOVERY_CODES
+
+    settings.MFA_REQUIRED = True
+    call_command("seed_demo", participants=0, stdout=StringIO())
+    trainer = User.objects.get(email="trainer@example.org")
+    participant = User.objects.get(email="participant@example.org")
+
+    assert verify_code(user=trainer, code=DEMO_RECOVERY_CODES[0]).confirmed
+    assert not participant.totpdevice_set.exists()

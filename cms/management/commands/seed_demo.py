@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cms.demo import DemoDataError, demo_data_seed
+from cms.demo.seed import DEMO_RECOVERY_CODES, DEMO_TOTP_KEY_BASE32
 
 
 class Command(BaseCommand):
@@ -49,6 +50,13 @@ class Command(BaseCommand):
         width = max(len(login.email) for login in result.logins)
         for login in result.logins:
             self.stdout.write(f"  {login.email.ljust(width)}  {login.role}")
+        self.stdout.write(
+            _(
+                "Zwei-Faktor-Anmeldung der Zugänge mit Aufgaben: Schlüssel %(key)s in eine Authenticator-App "
+                "eintippen, oder einen der Wiederherstellungscodes %(first)s bis %(last)s (jeden einmal)."
+            )
+            % {"key": DEMO_TOTP_KEY_BASE32, "first": DEMO_RECOVERY_CODES[0], "last": DEMO_RECOVERY_CODES[-1]}
+        )
         if result.participants:
             self.stdout.write(
                 _("  Dazu %(n)s Teilnehmende: participant1@example.org bis participant%(n)s@example.org")

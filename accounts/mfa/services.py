@@ -146,3 +146,9 @@ def _check_limits(*, user, devices) -> None:
 
 def _count_failure(*, user) -> None:
     ratelimit.hit(scope=_SCOPE, idents=_idents(user), window=settings.MFA_RATE_WINDOW)
+
+
+def second_factor_remove(*, user) -> None:
+    """Remove the person's authenticator and recovery codes (their account is being erased)."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()

@@ -19,6 +19,7 @@ from outbox.services import outbox_add
 
 from ..audit import Action, audit_record
 from ..exceptions import NotAllowed, WrongPassword
+from ..mfa.services import second_factor_remove
 from ..models import User
 from ..notifications import EMAIL_CONFIRM
 from .confirmation import email_confirm_token_read
@@ -121,6 +122,7 @@ def person_erase_unchecked(*, user: User, by=None, revoke_certificates: bool = F
         )
         person.groups.clear()
         person.user_permissions.clear()
+        second_factor_remove(user=person)
         # An own erasure has no actor left to name: the entry points to the (now anonymous) account.
         audit_record(
             actor=by,

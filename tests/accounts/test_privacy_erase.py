@@ -54,6 +54,19 @@ def test_erased_addresses_stay_unique(person):
     assert len(emails) == 2
 
 
+def test_the_second_factor_is_removed(person):
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=person["user"], name="Telefon", confirmed=True)
+    StaticDevice.objects.create(user=person["user"], name="recovery", confirmed=True)
+
+    _erase(person)
+
+    assert not TOTPDevice.objects.filter(user=person["user"]).exists()
+    assert not StaticDevice.objects.filter(user=person["user"]).exists()
+
+
 def test_all_api_tokens_are_revoked(person):
     _token, secret = api_token_create(user=person["user"], name="Zweiter")
     _erase(person)

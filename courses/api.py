@@ -374,8 +374,10 @@ class RunViewSet(
         # only slow down the busiest request of the API.
         if not str(pk).isdigit() or len(str(pk)) > 18:
             raise NotFound()
-        # The body is optional: a request without one enrols as before, whatever its content type says.
-        figures = EnrolRequestSerializer(data=request.data if request.body else {})
+        # The body is optional and only JSON carries the figures: a request without one (or with an empty
+        # form, as many clients send) enrols as before.
+        is_json = (request.content_type or "").startswith("application/json")
+        figures = EnrolRequestSerializer(data=request.data if is_json and request.body else {})
         figures.is_valid(raise_exception=True)
         enrolment = services.enrolment_create(run=CourseRun(pk=int(pk)), user=request.user)
         if figures.validated_data:

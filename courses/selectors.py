@@ -22,7 +22,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from labs.models import Municipality
+from labs.places import municipality_choices
 from labs.selectors import user_is_lab_manager
 
 from .models import Attendance, CourseRun, Enrolment, Session
@@ -337,8 +337,9 @@ MUNICIPALITY_OUTSIDE = "other"
 
 def statistics_municipality_choices() -> list[tuple[str, str]]:
     """(value, name) of the district's municipalities a participant may name, by name; the value is the
-    municipality's slug, which the reports group by."""
-    return list(Municipality.objects.order_by("name").values_list("slug", "name"))
+    municipality's slug, which the reports group by. Read from the shipped data: the API's schema lists them
+    without a database."""
+    return municipality_choices()
 
 
 def statistics_municipalities() -> list[str]:

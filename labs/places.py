@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.text import slugify
+
 DATA = Path(__file__).resolve().parent / "data" / "district-places.json"
 
 # Parts of Hameln's town districts too general to be read as a place in a search ("Kurs Mitte Januar").
@@ -191,6 +193,16 @@ def place_suggestions(text: str, limit: int = 3) -> list[str]:
             if not POSTCODE.match(label):
                 found.setdefault(place, label)
     return list(found.values())[:limit]
+
+
+def municipality_slug(name: str) -> str:
+    """The slug labs.Municipality carries for the municipality of that name (as migration 0002 made it)."""
+    return slugify(name.replace("ü", "ue").replace("ö", "oe").replace("ä", "ae"))
+
+
+def municipality_choices() -> list[tuple[str, str]]:
+    """(slug, name) of the district's municipalities, by name, from the shipped data (no database)."""
+    return [(municipality_slug(name), name) for name in municipality_names()]
 
 
 def municipality_names() -> list[str]:

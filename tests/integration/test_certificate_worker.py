@@ -88,10 +88,11 @@ def test_closing_a_run_issues_the_certificate_in_the_worker(worker):
         if certificate is not None or process.poll() is not None:
             break
         time.sleep(0.5)
-    log = log_path.read_text(errors="replace")[-4000:]
+    whole_log = log_path.read_text(errors="replace")
+    log = whole_log[-4000:]
     assert process.poll() is None, f"The worker stopped early:\n{log}"
     assert certificate is not None, f"No certificate with a PDF after {WAIT_SECONDS} s. Worker log:\n{log}"
-    assert "certificates.tasks.issue_certificate" in log
+    assert "certificates.tasks.issue_certificate" in whole_log
 
     stored = certificate.files.get()
     data = (private / stored.path).read_bytes()
